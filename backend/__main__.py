@@ -1,0 +1,110 @@
+"""Command line: python -m backend {migrate,seed-demo,serve,run,verify-audit,openapi}."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from backend.core.config import PROJECT_ROOT, Settings, get_settings
+
+
+def migrate(settings: Settings, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["database_url"] = settings.database_url
+    command.upgrade(config, revision)
+
+
+async def seed_demo(settings: Settings) -> None:
+    from backend.core.database import Database
+    from backend.demo.seed import load_demo_data
+
+    if settings.env == "production":
+        raise SystemExit("拒绝在生产环境（ANPING_ENV=production）加载演示数据")
+    database = Database.from_settings(settings)
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            await load_demo_data(session)
+    finally:
+        await database.engine.dispose()
+
+
+async def verify_audit(settings: Settings) -> int:
+    from backend.audit.verify import verify_chain
+    from backend.core.database import create_engine
+
+    engine = create_engine(settings)
+    try:
+        count, breaks = await verify_chain(engine)
+    finally:
+        await engine.dispose()
+    for chain_break in breaks:
+        print(f"审计记录 #{chain_break.seq}: {chain_break.reason}")
+    if breaks:
+        print(f"审计链校验失败：{len(breaks)} 处异常（共 {count} 条记录）")
+        return 1
+    print(f"审计链完整：共 {count} 条记录")
+    return 0
+
+
+def write_openapi(path: Path) -> None:
+    from backend.app import create_app
+
+    spec = create_app(Settings(spa_dir=Path("/nonexistent"))).openapi()
+    path.write_text(json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "backend.main:app",
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m backend", description="Anping 安评")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply the database migrations")
+    commands.add_parser("seed-demo", help="load the demo data (idempotent; refused in production)")
+    for name in ("serve", "run"):
+        sub = commands.add_parser(
+            name, help="serve the API and SPA" + (" after migrate + seed-demo" if name == "run" else "")
+        )
+        sub.add_argument("--host")
+        sub.add_argument("--port", type=int)
+    commands.add_parser("verify-audit", help="verify the audit trail's hash chain")
+    openapi = commands.add_parser("openapi", help="write the OpenAPI document")
+    openapi.add_argument("--output", type=Path, default=PROJECT_ROOT / "openapi" / "openapi.json")
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    if args.command in ("serve", "run"):
+        overrides = {key: value for key, value in (("host", args.host), ("port", args.port)) if value is not None}
+        if overrides:
+            settings = settings.model_copy(update=overrides)
+    if args.command in ("migrate", "run"):
+        migrate(settings)
+    if args.command == "seed-demo" or (args.command == "run" and settings.env != "production"):
+        asyncio.run(seed_demo(settings))
+    if args.command in ("serve", "run"):
+        serve(settings)
+    if args.command == "verify-audit":
+        return asyncio.run(verify_audit(settings))
+    if args.command == "openapi":
+        write_openapi(args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The application factory: API under /api/v1, the SPA under /."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse, Response
+from sqlalchemy import select
+from starlette.staticfiles import StaticFiles
+
+from backend.api_tokens.endpoints import router as api_tokens_router
+from backend.audit.endpoints import router as audit_router
+from backend.auth.endpoints import router as auth_router
+from backend.core.config import Settings, get_settings
+from backend.core.database import Database
+from backend.core.errors import NotFound, install_error_handlers
+from backend.core.request_context import RequestContextMiddleware
+from backend.health.endpoints import router as health_router
+from backend.models import User
+from backend.organizations.endpoints import router as organizations_router
+from backend.users.endpoints import router as users_router
+
+API_PREFIX = "/api/v1"
+logger = logging.getLogger("anping")
+
+
+class UnsafeProductionSetup(RuntimeError):
+    pass
+
+
+async def refuse_demo_accounts_in_production(settings: Settings, database: Database) -> None:
+    if settings.env != "production":
+        return
+    async with database.sessionmaker() as session:
+        demo_user = await session.scalar(select(User.username).where(User.is_demo.is_(True)).limit(1))
+    if demo_user is not None:
+        raise UnsafeProductionSetup(
+            f"ANPING_ENV=production but demo account {demo_user!r} exists: remove the demo data first"
+        )
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    for domain_router in (
+        health_router,
+        auth_router,
+        users_router,
+        organizations_router,
+        api_tokens_router,
+        audit_router,
+    ):
+        router.include_router(domain_router)
+    return router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database.from_settings(settings)
+        app.state.database = database
+        try:
+            await refuse_demo_accounts_in_production(settings, database)
+            yield
+        finally:
+            await database.engine.dispose()
+
+    app = FastAPI(
+        title="Anping 安评 API",
+        version="0.1.0",
+        description="危险化学品行业安全评价机构执业行为专项整治系统",
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(api_router())
+    _mount_spa(app, settings.spa_dir)
+    return app
+
+
+def _mount_spa(app: FastAPI, spa_dir: Path) -> None:
+    """Serve the built SPA; any non-API path falls back to index.html so that client routes work on reload."""
+    root = spa_dir.resolve()
+    assets = root / "assets"
+    if assets.is_dir():
+        app.mount("/assets", StaticFiles(directory=assets), name="spa-assets")
+
+    @app.get("/{path:path}", include_in_schema=False, name="spa")
+    async def spa(path: str) -> Response:
+        if path == "api" or path.startswith("api/"):
+            raise NotFound("接口不存在")
+        candidate = (root / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            return FileResponse(candidate)
+        index = root / "index.html"
+        if not index.is_file():
+            return Response("前端尚未构建：请运行 make run。", media_type="text/plain; charset=utf-8", status_code=503)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,115 @@
+"""Scoping in one place: the actor's AccessScope, and the one rule per scoped model that filters its rows.
+
+Repositories start every query for a scoped model from scoped_select(); a model without a rule cannot be
+queried that way, so forgetting the scope is an error, not a leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from backend.auth.actor import Actor
+from backend.models import ApiToken, AuditEvent, Organization, User
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    """What an actor may see: the whole city, one county's jurisdiction, an agency (with its branches),
+    or an expert's own organisation (and, later, its assignments)."""
+
+    role: str
+    organization_id: int
+    county_id: int | None
+    agency_ids: frozenset[int]
+    user_id: int | None
+
+    @property
+    def is_city(self) -> bool:
+        return self.role == "city"
+
+    @property
+    def own_organization_ids(self) -> frozenset[int]:
+        """The organisations whose users and tokens this actor's admins manage."""
+        return self.agency_ids if self.role == "agency" else frozenset({self.organization_id})
+
+
+async def build_scope(session: AsyncSession, actor: Actor) -> AccessScope:
+    agency_ids: frozenset[int] = frozenset()
+    if actor.role == "agency":
+        branches = await session.scalars(select(Organization.id).where(Organization.parent_id == actor.organization_id))
+        agency_ids = frozenset({actor.organization_id, *branches})
+    return AccessScope(
+        role=actor.role,
+        organization_id=actor.organization_id,
+        county_id=actor.organization_id if actor.role == "county" else None,
+        agency_ids=agency_ids,
+        user_id=actor.user_id,
+    )
+
+
+M = TypeVar("M")
+ScopeRule = Callable[[AccessScope], ColumnElement[bool]]
+_RULES: dict[type[Any], ScopeRule] = {}
+
+
+def scope_rule(model: type[Any]) -> Callable[[ScopeRule], ScopeRule]:
+    def register(rule: ScopeRule) -> ScopeRule:
+        _RULES[model] = rule
+        return rule
+
+    return register
+
+
+def scope_clause(model: type[Any], scope: AccessScope) -> ColumnElement[bool]:
+    try:
+        rule = _RULES[model]
+    except KeyError:
+        raise LookupError(f"no scope rule for {model.__name__}") from None
+    return rule(scope)
+
+
+def scoped_select(model: type[M], scope: AccessScope) -> Select[M]:
+    return select(model).where(scope_clause(model, scope))
+
+
+def has_scope_rule(model: type[Any]) -> bool:
+    return model in _RULES
+
+
+@scope_rule(Organization)
+def _organizations(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.is_city:
+        return true()
+    if scope.role == "county":
+        # Its own bureau and every organisation (agency offices) located in its jurisdiction.
+        return Organization.county_id == scope.county_id
+    if scope.role == "agency":
+        return Organization.id.in_(scope.agency_ids)
+    return Organization.id == scope.organization_id
+
+
+@scope_rule(User)
+def _users(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.is_city:
+        return true()
+    return User.organization_id.in_(scope.own_organization_ids)
+
+
+@scope_rule(ApiToken)
+def _api_tokens(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.is_city:
+        return ApiToken.organization_id == scope.organization_id
+    return ApiToken.organization_id.in_(scope.own_organization_ids)
+
+
+@scope_rule(AuditEvent)
+def _audit_events(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.is_city:
+        return true()
+    return AuditEvent.organization_id.in_(scope.own_organization_ids)

@@ -1,0 +1,55 @@
+"""Settings: environment variables prefixed ANPING_ (a few also accept their conventional bare name)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SECRET_KEY = "change-me-development-only-secret-key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ANPING_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'anping.db'}",
+        validation_alias=AliasChoices("ANPING_DATABASE_URL", "DATABASE_URL"),
+    )
+    database_pool_size: int = 5
+    database_echo: bool = False
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("ANPING_HOST", "HOST"))
+    port: int = Field(default=8000, validation_alias=AliasChoices("ANPING_PORT", "PORT"))
+    workers: int = 1
+    secret_key: str = DEFAULT_SECRET_KEY
+    access_token_minutes: int = 15
+    refresh_token_days: int = 7
+    session_idle_minutes: int = 30
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    # argon2id cost; lowered only by the test suite to keep it fast.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
+    cookie_secure: bool = False
+    spa_dir: Path = PROJECT_ROOT / "frontend" / "dist"
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env == "production" and (self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32):
+            raise ValueError("ANPING_SECRET_KEY must be set to a random value of at least 32 characters")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,76 @@
+"""One list shape for every resource: {items, total, page, page_size}, with page/page_size/sort."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from backend.core.errors import ValidationFailed
+
+MAX_PAGE_SIZE = 200
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+
+class PageParams(BaseModel):
+    page: int = 1
+    page_size: int = 20
+    sort: str | None = None
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, description="页码，从 1 开始")] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="每页条数，最多 200")] = 20,
+    sort: Annotated[str | None, Query(description="排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name")] = None,
+) -> PageParams:
+    return PageParams(page=page, page_size=page_size, sort=sort)
+
+
+def apply_sort(
+    statement: Select[Any],
+    sort: str | None,
+    allowed: Mapping[str, ColumnElement[Any] | Any],
+    default: str,
+    tiebreaker: Any,
+) -> Select[Any]:
+    """Order by the requested fields (only those allowed), always ending with a unique tiebreaker."""
+    orders = []
+    for raw in (sort or default).split(","):
+        name = raw.strip()
+        if not name:
+            continue
+        descending = name.startswith("-")
+        key = name.lstrip("-+")
+        column = allowed.get(key)
+        if column is None:
+            choices = "、".join(sorted(allowed))
+            raise ValidationFailed(f"不支持按“{key}”排序，可选：{choices}", field="sort")
+        orders.append(column.desc() if descending else column.asc())
+    orders.append(tiebreaker.asc())
+    return statement.order_by(*orders)
+
+
+async def paginate(session: AsyncSession, statement: Select[Any], params: PageParams) -> tuple[list[Any], int]:
+    """Run the page query and its count; rows are whatever the statement selects."""
+    total_statement = select(func.count()).select_from(statement.order_by(None).subquery())
+    total = int((await session.execute(total_statement)).scalar_one())
+    if total == 0 or params.offset >= total:
+        return [], total
+    rows = (await session.execute(statement.limit(params.page_size).offset(params.offset))).all()
+    return list(rows), total

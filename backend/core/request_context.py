@@ -1,0 +1,69 @@
+"""Per-request facts (request id, client IP, actor) carried in context variables for logs and the audit trail."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger("anping.request")
+
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+@dataclass
+class RequestContext:
+    request_id: str
+    client_ip: str | None
+    actor_user_id: int | None = None
+    actor_organization_id: int | None = None
+    actor_api_token_id: int | None = None
+
+
+request_context: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
+
+
+def current_request_id() -> str | None:
+    context = request_context.get()
+    return context.request_id if context else None
+
+
+class RequestContextMiddleware:
+    """Pure ASGI middleware: assigns X-Request-ID (or accepts a sane incoming one) and echoes it back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        client = scope.get("client")
+        context = RequestContext(request_id=request_id, client_ip=client[0] if client else None)
+        token = request_context.set(context)
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_context.reset(token)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
