@@ -199,8 +199,8 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unhandled_error(_request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error (request_id=%s)", current_request_id(), exc_info=exc)
+def internal_error_response() -> JSONResponse:
+    """The 500 body: never the exception's text or a stack trace (RequestContextMiddleware logs those)."""
     return problem_response(500, "服务器内部错误，请稍后重试；如问题持续，请联系管理员并提供请求编号。")
 
 
@@ -208,7 +208,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unhandled_error)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

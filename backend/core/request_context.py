@@ -49,8 +49,12 @@ class RequestContextMiddleware:
         token = request_context.set(context)
         scope.setdefault("state", {})["request_id"] = request_id
 
+        response_started = False
+
         async def send_with_id(message: Message) -> None:
+            nonlocal response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 message["headers"] = headers
@@ -58,6 +62,14 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Handled here, inside the request's context, so the 500 carries and logs its request id.
+            logger.exception("unhandled error (request_id=%s)", request_id)
+            if response_started:
+                raise
+            from backend.core.errors import internal_error_response
+
+            await internal_error_response()(scope, receive, send_with_id)
         finally:
             request_context.reset(token)
 

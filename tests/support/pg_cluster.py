@@ -20,7 +20,9 @@ from pathlib import Path
 def _bindir() -> Path:
     pg_config = shutil.which("pg_config")
     if pg_config:
-        candidate = Path(subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=True).stdout.strip())
+        candidate = Path(
+            subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        )
         if (candidate / "initdb").exists():
             return candidate
     for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):

@@ -1,0 +1,93 @@
+# Anping — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .make
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json
+
+.PHONY: help run serve install test lint test-backend test-backend-sqlite test-backend-postgresql \
+	test-frontend test-e2e openapi audit verify-audit migrate seed-demo clean
+
+help:
+	@echo "make run    — install, migrate, load demo data, serve API + SPA on http://$${HOST:-127.0.0.1}:$${PORT:-8000}"
+	@echo "make test   — every suite: lint/types, backend on SQLite and PostgreSQL, frontend unit, browser e2e"
+	@echo "make openapi | make audit | make verify-audit | make migrate | make seed-demo | make clean"
+
+# --- installation (each step re-runs only when its inputs change) -----------------------------------------
+$(STAMPS)/python: pyproject.toml
+	@mkdir -p $(STAMPS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(STAMPS)/node: frontend/package.json frontend/package-lock.json
+	@mkdir -p $(STAMPS)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/index.html: $(STAMPS)/node $(FRONTEND_SOURCES)
+	cd frontend && npm run build --silent
+
+install: $(STAMPS)/python $(STAMPS)/node frontend/dist/index.html
+
+# --- running ----------------------------------------------------------------------------------------------
+run: install
+	$(PY) -m backend run
+
+serve: $(STAMPS)/python
+	$(PY) -m backend serve
+
+migrate: $(STAMPS)/python
+	$(PY) -m backend migrate
+
+seed-demo: $(STAMPS)/python
+	$(PY) -m backend seed-demo
+
+verify-audit: $(STAMPS)/python
+	$(PY) -m backend verify-audit
+
+# --- contracts --------------------------------------------------------------------------------------------
+openapi: $(STAMPS)/python $(STAMPS)/node
+	$(PY) -m backend openapi
+	cd frontend && npm run gen:api --silent
+
+# --- tests ------------------------------------------------------------------------------------------------
+test: lint test-backend test-frontend test-e2e
+	@echo "make test: all suites passed"
+
+lint: $(STAMPS)/python $(STAMPS)/node
+	$(VENV)/bin/ruff check backend tests migrations
+	$(VENV)/bin/ruff format --check backend tests migrations
+	$(VENV)/bin/mypy
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+		export ANPING_DATABASE_URL="sqlite+aiosqlite:///$$tmp/check.db" && \
+		$(VENV)/bin/alembic upgrade head >/dev/null && $(VENV)/bin/alembic check
+	cd frontend && npm run --silent lint && npm run --silent typecheck && npm run --silent check:api
+
+test-backend: test-backend-sqlite test-backend-postgresql
+
+test-backend-sqlite: $(STAMPS)/python
+	$(VENV)/bin/pytest --db=sqlite
+
+# Uses TEST_DATABASE_URL when set; otherwise the suite starts a private throwaway cluster.
+test-backend-postgresql: $(STAMPS)/python
+	$(VENV)/bin/pytest --db=postgresql
+
+test-frontend: $(STAMPS)/node
+	cd frontend && npm run --silent test:unit
+
+test-e2e: install
+	cd frontend && ANPING_PYTHON=$(abspath $(PY)) npm run --silent test:e2e
+
+audit: $(STAMPS)/python $(STAMPS)/node
+	$(VENV)/bin/pip-audit --skip-editable
+	cd frontend && npm audit --omit=dev
+
+clean:
+	rm -rf $(STAMPS) $(VENV) frontend/node_modules frontend/dist var
