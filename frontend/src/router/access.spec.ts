@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { Role } from '@/api/types'
+import { can, canAccess, homePathFor, menuEntries, type Principal } from './access'
+import { decideNavigation, safeRedirect } from './guard'
+import { layoutChildren, routes } from './routes'
+
+// The demo accounts' shapes: org admins manage users and tokens; only the city admin reads the audit log.
+const principal = (role: Role, permissions: string[]): Principal => ({ role, permissions })
+const cityAdmin = principal('city', ['users:manage', 'api_tokens:manage', 'audit:read', 'organizations:read'])
+const countyAdmin = principal('county', ['users:manage', 'api_tokens:manage', 'organizations:read'])
+const agencyStaff = principal('agency', ['organizations:read'])
+const expert = principal('expert', ['organizations:read'])
+
+const router = createRouter({ history: createMemoryHistory(), routes })
+const decide = (path: string, who: Principal | null) => decideNavigation(router.resolve(path), who)
+
+describe('can()', () => {
+  it('checks the backend permission vocabulary', () => {
+    expect(can(cityAdmin, 'audit:read')).toBe(true)
+    expect(can(countyAdmin, 'audit:read')).toBe(false)
+    expect(can(countyAdmin, 'users:manage')).toBe(true)
+    expect(can(agencyStaff, 'users:manage')).toBe(false)
+    expect(can(null, 'organizations:read')).toBe(false)
+  })
+})
+
+describe('canAccess()', () => {
+  it('requires both the role and the permission when both are given', () => {
+    expect(canAccess(cityAdmin, { roles: ['city'], permission: 'audit:read' })).toBe(true)
+    expect(canAccess(countyAdmin, { roles: ['city'], permission: 'audit:read' })).toBe(false)
+    expect(canAccess(principal('city', []), { roles: ['city'], permission: 'audit:read' })).toBe(false)
+    expect(canAccess(expert, undefined)).toBe(true)
+    expect(canAccess(null, undefined)).toBe(false)
+  })
+})
+
+describe('navigation menu per role', () => {
+  const titles = (who: Principal) => menuEntries(layoutChildren, who).map((e) => `${e.title} ${e.path}`)
+
+  it('shows the city admin everything of the city', () => {
+    expect(titles(cityAdmin)).toEqual(['市级工作台 /city', '用户管理 /users', '接口令牌 /api-tokens', '审计日志 /audit', '我的账号 /me'])
+  })
+
+  it('shows a county admin its home and administration, but no audit log', () => {
+    expect(titles(countyAdmin)).toEqual(['县区工作台 /county', '用户管理 /users', '接口令牌 /api-tokens', '我的账号 /me'])
+  })
+
+  it('shows a non-admin only the home and the account', () => {
+    expect(titles(agencyStaff)).toEqual(['机构工作台 /agency', '我的账号 /me'])
+    expect(titles(expert)).toEqual(['专家工作台 /expert', '我的账号 /me'])
+  })
+})
+
+describe('the route guard decision', () => {
+  it('sends each role from / to its home', () => {
+    expect(decide('/', cityAdmin)).toBe('/city')
+    expect(decide('/', countyAdmin)).toBe('/county')
+    expect(decide('/', agencyStaff)).toBe('/agency')
+    expect(decide('/', expert)).toBe('/expert')
+    expect(homePathFor('expert')).toBe('/expert')
+  })
+
+  it('lets a role open its own pages', () => {
+    expect(decide('/city', cityAdmin)).toBe(true)
+    expect(decide('/audit', cityAdmin)).toBe(true)
+    expect(decide('/users', countyAdmin)).toBe(true)
+    expect(decide('/me', expert)).toBe(true)
+  })
+
+  it('sends a role home from pages it may not open', () => {
+    expect(decide('/audit', countyAdmin)).toBe('/county')
+    expect(decide('/city', countyAdmin)).toBe('/county')
+    expect(decide('/users', agencyStaff)).toBe('/agency')
+    expect(decide('/api-tokens', expert)).toBe('/expert')
+    expect(decide('/county', expert)).toBe('/expert')
+  })
+
+  it('sends anonymous users to the login page, remembering where they were going', () => {
+    expect(decide('/users?page=2', null)).toEqual({ name: 'login', query: { redirect: '/users?page=2' } })
+    expect(decide('/', null)).toEqual({ name: 'login' })
+    expect(decide('/login', null)).toBe(true)
+  })
+
+  it('sends signed-in users away from the login page', () => {
+    expect(decide('/login', agencyStaff)).toBe('/agency')
+  })
+
+  it('shows the 404 page for unknown paths, signed in or not', () => {
+    expect(router.resolve('/no/such/page').name).toBe('not-found')
+    expect(decide('/no/such/page', null)).toBe(true)
+    expect(decide('/no/such/page', cityAdmin)).toBe(true)
+  })
+})
+
+describe('safeRedirect()', () => {
+  it('accepts only same-site paths', () => {
+    expect(safeRedirect('/users?page=2')).toBe('/users?page=2')
+    expect(safeRedirect('//evil.example/x')).toBeNull()
+    expect(safeRedirect('/\\evil.example')).toBeNull()
+    expect(safeRedirect('https://evil.example')).toBeNull()
+    expect(safeRedirect('/login?redirect=/x')).toBeNull()
+    expect(safeRedirect(['/a'])).toBeNull()
+  })
+})
