@@ -12,16 +12,24 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 from starlette.staticfiles import StaticFiles
 
+from backend.agencies.endpoints import router as agencies_router
 from backend.api_tokens.endpoints import router as api_tokens_router
 from backend.audit.endpoints import router as audit_router
 from backend.auth.endpoints import router as auth_router
+from backend.campaigns.endpoints import router as campaigns_router
 from backend.core.config import Settings, get_settings
 from backend.core.database import Database
 from backend.core.errors import NotFound, install_error_handlers
 from backend.core.request_context import RequestContextMiddleware
+from backend.county_work.endpoints import liaisons as liaisons_router
+from backend.county_work.endpoints import submissions as county_submissions_router
+from backend.enterprises.endpoints import router as enterprises_router
+from backend.evaluators.endpoints import router as evaluators_router
 from backend.health.endpoints import router as health_router
 from backend.models import User
 from backend.organizations.endpoints import router as organizations_router
+from backend.projects.endpoints import router as projects_router
+from backend.reference.endpoints import router as reference_router
 from backend.users.endpoints import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -52,6 +60,14 @@ def api_router() -> APIRouter:
         organizations_router,
         api_tokens_router,
         audit_router,
+        reference_router,
+        campaigns_router,
+        agencies_router,
+        evaluators_router,
+        enterprises_router,
+        projects_router,
+        liaisons_router,
+        county_submissions_router,
     ):
         router.include_router(domain_router)
     return router

@@ -11,7 +11,17 @@ from backend.__main__ import write_openapi
 from backend.app import UnsafeProductionSetup, create_app
 from backend.core.config import PROJECT_ROOT, Settings
 from backend.demo.seed import DEMO_ACCOUNTS, load_demo_data
-from backend.models import Organization, User
+from backend.models import (
+    Agency,
+    Campaign,
+    CountySubmission,
+    Enterprise,
+    Evaluator,
+    Liaison,
+    Organization,
+    Project,
+    User,
+)
 from tests.conftest import SECRET, login, make_settings
 
 
@@ -47,15 +57,19 @@ async def test_every_demo_account_logs_in(client: httpx.AsyncClient) -> None:
 
 
 async def test_demo_data_is_idempotent(db: AsyncSession) -> None:
-    async def counts() -> tuple[int, int]:
-        organizations = await db.scalar(select(func.count()).select_from(Organization))
-        users = await db.scalar(select(func.count()).select_from(User))
-        return int(organizations or 0), int(users or 0)
+    tables = (Organization, User, Agency, Evaluator, Enterprise, Project, Campaign, Liaison, CountySubmission)
+
+    async def counts() -> dict[str, int]:
+        return {
+            model.__tablename__: int(await db.scalar(select(func.count()).select_from(model)) or 0) for model in tables
+        }
 
     before = await counts()
     await load_demo_data(db)
     await db.commit()
-    assert before == await counts() == (14, 8)
+    assert before == await counts()
+    assert before["organizations"] == 17 and before["users"] == 8 and before["projects"] >= 40
+    assert before["campaigns"] == 2 and before["agencies"] == 6
     branch = await db.scalar(select(Organization).where(Organization.name.like("%昌黎分公司")))
     assert branch is not None and branch.parent_id is not None
     changli = await db.scalar(select(Organization).where(Organization.division_code == "130322"))

@@ -12,11 +12,34 @@ from backend.authz.scope import AccessScope, build_scope
 from backend.core.database import DbSession
 from backend.core.errors import Forbidden
 
+
+def _roles(*roles: str) -> Callable[[Actor], bool]:
+    return lambda actor: actor.role in roles
+
+
+def _city_or_admin_of(*roles: str) -> Callable[[Actor], bool]:
+    return lambda actor: actor.role == "city" or (actor.is_admin and actor.role in roles)
+
+
+# What each verb needs of the actor; *which records* it applies to is the scope's business (authz/scope.py).
 PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "organizations:read": lambda actor: True,
     "users:manage": lambda actor: actor.is_admin,
     "api_tokens:manage": lambda actor: actor.is_admin,
     "audit:read": lambda actor: actor.role == "city" and actor.is_admin,
+    "campaigns:read": lambda actor: True,
+    "campaigns:manage": _roles("city"),
+    "registry:read": _roles("city", "county", "agency"),
+    "agencies:create": _roles("city"),
+    "agencies:update": _city_or_admin_of("agency"),
+    "evaluators:manage": _city_or_admin_of("agency"),
+    "evaluators:verify": _city_or_admin_of("county", "agency"),
+    "id_numbers:read": lambda actor: actor.role == "city" and actor.is_admin,
+    "enterprises:manage": _roles("city", "county"),
+    "projects:manage": _roles("city", "county"),
+    "liaisons:read": _roles("city", "county"),
+    "liaisons:manage": _roles("city", "county"),
+    "county_documents:submit": _roles("county"),
 }
 
 

@@ -10,12 +10,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select, true
+from sqlalchemy import Select, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from backend.auth.actor import Actor
-from backend.models import ApiToken, AuditEvent, Organization, User
+from backend.models import (
+    Agency,
+    AgencyChange,
+    ApiToken,
+    AuditEvent,
+    CountySubmission,
+    Enterprise,
+    Evaluator,
+    Liaison,
+    Organization,
+    Project,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -113,3 +125,61 @@ def _audit_events(scope: AccessScope) -> ColumnElement[bool]:
     if scope.is_city:
         return true()
     return AuditEvent.organization_id.in_(scope.own_organization_ids)
+
+
+def _by_county_or_agency(county_column: Any, agency_column: Any) -> ScopeRule:
+    """Rows that carry both the county and the agency they belong to (denormalised for this one comparison)."""
+
+    def rule(scope: AccessScope) -> ColumnElement[bool]:
+        if scope.is_city:
+            return true()
+        if scope.role == "county":
+            return county_column == scope.county_id  # type: ignore[no-any-return]
+        if scope.role == "agency":
+            return agency_column.in_(scope.agency_ids)  # type: ignore[no-any-return]
+        return false()
+
+    return rule
+
+
+@scope_rule(Agency)
+def _agencies(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.role == "county":
+        # Offices in its jurisdiction, and agencies that evaluated its enterprises.
+        return or_(
+            Agency.county_id == scope.county_id,
+            exists().where(Project.agency_id == Agency.id, Project.county_id == scope.county_id),
+        )
+    return _by_county_or_agency(Agency.county_id, Agency.id)(scope)
+
+
+scope_rule(AgencyChange)(_by_county_or_agency(AgencyChange.county_id, AgencyChange.agency_id))
+scope_rule(Evaluator)(_by_county_or_agency(Evaluator.county_id, Evaluator.agency_id))
+scope_rule(Project)(_by_county_or_agency(Project.county_id, Project.agency_id))
+
+
+@scope_rule(Enterprise)
+def _enterprises(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.is_city:
+        return true()
+    if scope.role == "county":
+        return Enterprise.county_id == scope.county_id
+    if scope.role == "agency":
+        # An agency knows the enterprises it evaluated.
+        return exists().where(Project.enterprise_id == Enterprise.id, Project.agency_id.in_(scope.agency_ids))
+    return false()
+
+
+def _county_only(county_column: Any) -> ScopeRule:
+    def rule(scope: AccessScope) -> ColumnElement[bool]:
+        if scope.is_city:
+            return true()
+        if scope.role == "county":
+            return county_column == scope.county_id  # type: ignore[no-any-return]
+        return false()
+
+    return rule
+
+
+scope_rule(Liaison)(_county_only(Liaison.county_id))
+scope_rule(CountySubmission)(_county_only(CountySubmission.county_id))

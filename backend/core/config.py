@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     access_token_minutes: int = 15
     refresh_token_days: int = 7
     session_idle_minutes: int = 30
+    # A current-status evaluation (安全现状评价) of a producer or store is due every 3 years.
+    status_report_validity_years: int = 3
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     # argon2id cost; lowered only by the test suite to keep it fast.

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.passwords import hash_password
+from backend.demo.registry import load_registry_demo
 from backend.models import Organization, User
 from backend.models.organization import ROLE_BY_KIND
 
@@ -102,4 +103,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
             )
         )
     await session.flush()
-    return {name: organization.id for name, organization in organizations.items()}
+    ids = {name: organization.id for name, organization in organizations.items()}
+    city_admin = await session.scalar(select(User.id).where(User.username == "city.admin"))
+    await load_registry_demo(session, ids, city_admin)
+    return ids

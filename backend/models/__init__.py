@@ -2,7 +2,43 @@
 
 from backend.models.audit import AuditEvent
 from backend.models.base import Base
+from backend.models.campaign import Campaign, CampaignDeadline, CampaignPhase
 from backend.models.organization import Organization
+from backend.models.reference import ReferenceCode
+from backend.models.registry import (
+    Agency,
+    AgencyChange,
+    CountySubmission,
+    Enterprise,
+    Evaluator,
+    EvaluatorVerification,
+    Liaison,
+    Project,
+    ProjectMember,
+    SiteVisit,
+)
 from backend.models.user import ApiToken, AuthSession, RefreshToken, User
 
-__all__ = ["ApiToken", "AuditEvent", "AuthSession", "Base", "Organization", "RefreshToken", "User"]
+__all__ = [
+    "Agency",
+    "AgencyChange",
+    "ApiToken",
+    "AuditEvent",
+    "AuthSession",
+    "Base",
+    "Campaign",
+    "CampaignDeadline",
+    "CampaignPhase",
+    "CountySubmission",
+    "Enterprise",
+    "Evaluator",
+    "EvaluatorVerification",
+    "Liaison",
+    "Organization",
+    "Project",
+    "ProjectMember",
+    "ReferenceCode",
+    "RefreshToken",
+    "SiteVisit",
+    "User",
+]

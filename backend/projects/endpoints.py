@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
+
+from backend.authz.policies import Principal, authorize
+from backend.core import calendar
+from backend.core.config import Settings
+from backend.core.database import DbSession
+from backend.core.errors import ERROR_RESPONSES, AppError, FieldError, ValidationFailed
+from backend.core.excel import XLSX_MEDIA_TYPE, xlsx_response
+from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
+from backend.models import Project
+from backend.projects import annex1, service
+from backend.projects.schemas import (
+    EvaluationKind,
+    ImportResult,
+    ProjectCreate,
+    ProjectDetail,
+    ProjectRead,
+    ProjectUpdate,
+)
+
+router = APIRouter(
+    prefix="/projects",
+    tags=["projects"],
+    responses={status: ERROR_RESPONSES[status] for status in (401, 403, 404, 422)},
+)
+Reader = Annotated[Principal, Depends(authorize("registry:read"))]
+Manager = Annotated[Principal, Depends(authorize("projects:manage"))]
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class TooLarge(AppError):
+    status_code = 413
+    title = "上传内容过大"
+
+
+class ProjectFilters:
+    def __init__(
+        self,
+        q: Annotated[str | None, Query(max_length=100, description="按项目名称、报告编号或企业名称搜索")] = None,
+        county_id: int | None = None,
+        agency_id: int | None = None,
+        enterprise_id: int | None = None,
+        kind: EvaluationKind | None = None,
+        valid: Annotated[bool | None, Query(description="true：今天在有效期内")] = None,
+        issued_from: date | None = None,
+        issued_to: date | None = None,
+    ) -> None:
+        self.values: dict[str, Any] = {
+            "q": q,
+            "county_id": county_id,
+            "agency_id": agency_id,
+            "enterprise_id": enterprise_id,
+            "kind": kind,
+            "valid": valid,
+            "issued_from": issued_from,
+            "issued_to": issued_to,
+        }
+
+
+@router.get("", operation_id="list_projects", summary="法定安全评价项目列表（附件1）")
+async def list_projects(
+    session: DbSession,
+    principal: Reader,
+    params: Annotated[PageParams, Depends(page_params)],
+    filters: Annotated[ProjectFilters, Depends()],
+) -> Page[ProjectRead]:
+    today = calendar.today()
+    statement = service.list_statement(principal.scope, today=today, **filters.values)
+    statement = apply_sort(statement, params.sort, service.SORTABLE, "-issued_on", Project.id)
+    rows, total = await paginate(session, statement, params)
+    return Page(
+        items=[service.to_read(row, today) for row in rows], total=total, page=params.page, page_size=params.page_size
+    )
+
+
+@router.get(
+    "/export",
+    operation_id="export_projects",
+    summary="导出附件1（.xlsx，与列表筛选一致）",
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def export_projects(
+    session: DbSession,
+    principal: Reader,
+    filters: Annotated[ProjectFilters, Depends()],
+    sort: Annotated[str | None, Query()] = None,
+) -> Response:
+    today = calendar.today()
+    statement = service.list_statement(principal.scope, today=today, **filters.values)
+    statement = apply_sort(statement, sort, service.SORTABLE, "-issued_on", Project.id)
+    rows = [service.to_read(row, today) for row in (await session.execute(statement)).all()]
+    return xlsx_response(
+        await annex1.export_rows(session, rows), f"附件1_安全评价项目及评价人员信息表_{today:%Y%m%d}.xlsx"
+    )
+
+
+@router.post(
+    "/import",
+    operation_id="import_projects",
+    summary="导入附件1：先预览（commit=false），无错误时再提交（commit=true）",
+    responses={413: ERROR_RESPONSES[422]},
+)
+async def import_projects(
+    request: Request,
+    session: DbSession,
+    principal: Manager,
+    file: Annotated[UploadFile, File(description="附件1 .xlsx")],
+    commit: Annotated[bool, Query(description="true：全部行无误时保存；有任何错误则不保存")] = False,
+) -> ImportResult:
+    content = await file.read(MAX_IMPORT_BYTES + 1)
+    if len(content) > MAX_IMPORT_BYTES:
+        raise TooLarge("文件超过 10 MB，请拆分后导入", field="file")
+    settings: Settings = request.app.state.settings
+    result = await annex1.import_workbook(session, principal, settings, content, commit=commit)
+    if commit and not result.committed:
+        raise ValidationFailed(
+            f"共 {len(result.errors)} 处错误，未保存任何数据；请修改后重新导入",
+            errors=[_field_error(issue.row, issue.column, issue.message) for issue in result.errors],
+        )
+    return result
+
+
+def _field_error(row: int, column: str, message: str) -> FieldError:
+    return FieldError(field=f"第{row}行.{column}", message=message)
+
+
+@router.post("", operation_id="create_project", status_code=status.HTTP_201_CREATED, summary="登记评价项目")
+async def create_project(
+    request: Request, body: ProjectCreate, session: DbSession, principal: Manager
+) -> ProjectDetail:
+    return await service.create(session, principal, request.app.state.settings, body)
+
+
+@router.get("/{project_id}", operation_id="get_project", summary="评价项目详情（含项目组成员和现场勘验）")
+async def get_project(project_id: int, session: DbSession, principal: Reader) -> ProjectDetail:
+    return await service.detail(session, principal.scope, project_id)
+
+
+@router.patch("/{project_id}", operation_id="update_project", summary="修改评价项目")
+async def update_project(project_id: int, body: ProjectUpdate, session: DbSession, principal: Manager) -> ProjectDetail:
+    return await service.update(session, principal, project_id, body)
+
+
+@router.delete(
+    "/{project_id}", operation_id="delete_project", status_code=status.HTTP_204_NO_CONTENT, summary="删除评价项目"
+)
+async def delete_project(project_id: int, session: DbSession, principal: Manager) -> Response:
+    await service.delete(session, principal, project_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
