@@ -10,13 +10,13 @@ STAMPS := .make
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json
 
-.PHONY: help run serve install test lint test-backend test-backend-sqlite test-backend-postgresql \
+.PHONY: help run serve install test lint bench bench-quick test-backend test-backend-sqlite test-backend-postgresql \
 	test-frontend test-e2e openapi audit verify-audit migrate seed-demo clean
 
 help:
 	@echo "make run    — install, migrate, load demo data, serve API + SPA on http://$${HOST:-127.0.0.1}:$${PORT:-8000}"
 	@echo "make test   — every suite: lint/types, backend on SQLite and PostgreSQL, frontend unit, browser e2e"
-	@echo "make openapi | make audit | make verify-audit | make migrate | make seed-demo | make clean"
+	@echo "make openapi | make audit | make verify-audit | make migrate | make seed-demo | make bench | make bench-quick | make clean"
 
 # --- installation (each step re-runs only when its inputs change) -----------------------------------------
 $(STAMPS)/python: pyproject.toml
@@ -91,3 +91,15 @@ audit: $(STAMPS)/python $(STAMPS)/node
 
 clean:
 	rm -rf $(STAMPS) $(VENV) frontend/node_modules frontend/dist var
+
+# --- benchmarks (need PostgreSQL running; BENCH_DATABASE_URL names an admin connection) ---------------------
+.PHONY: bench bench-quick bench-tools
+bench-tools:
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	@command -v pgbench >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-contrib >/dev/null)
+
+bench: $(STAMPS)/python bench-tools
+	$(PY) -m tests.bench.run --scales city province national --seconds 10
+
+bench-quick: $(STAMPS)/python bench-tools
+	$(PY) -m tests.bench.run --scales city --seconds 5
