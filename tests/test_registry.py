@@ -333,7 +333,41 @@ async def test_project_lists_filter_by_validity_and_scope(
 async def test_deleting_a_project_removes_its_team(
     client: httpx.AsyncClient, db: AsyncSession, demo: dict[str, int]
 ) -> None:
-    project_id = await db.scalar(select(Project.id).where(Project.county_id == demo["海港区应急管理局"]).limit(1))
+    agency = await db.get_one(Agency, demo[HEAD_A])
+    project = await builders.project(db, await builders.enterprise(db, demo["海港区应急管理局"]), agency)
+    project_id = project.id
+    await db.commit()
     county = await login(client, "county.haigang")
     assert (await client.delete(f"/api/v1/projects/{project_id}", headers=county)).status_code == 204
     assert (await client.get(f"/api/v1/projects/{project_id}", headers=county)).status_code == 404
+
+
+async def test_a_project_with_findings_cannot_be_deleted(
+    client: httpx.AsyncClient, db: AsyncSession, demo: dict[str, int]
+) -> None:
+    agency = await db.get_one(Agency, demo[HEAD_A])
+    project = await builders.project(db, await builders.enterprise(db, demo["海港区应急管理局"]), agency)
+    await builders.finding(db, project)
+    await db.commit()
+    response = await client.delete(f"/api/v1/projects/{project.id}", headers=await login(client, "county.haigang"))
+    assert response.status_code == 409 and "问题记录" in response.json()["detail"]
+    assert await db.get(Project, project.id) is not None
+
+
+async def test_counties_pick_any_agency_from_the_directory(
+    client: httpx.AsyncClient, db: AsyncSession, demo: dict[str, int]
+) -> None:
+    stranger = await builders.agency(db, None, name="北京远方安全评价有限公司")
+    await db.commit()
+    county = await login(client, "county.changli")
+    scoped = {a["id"] for a in (await client.get("/api/v1/agencies?page_size=200", headers=county)).json()["items"]}
+    assert stranger.id not in scoped
+    assert (await client.get(f"/api/v1/agencies/{stranger.id}", headers=county)).status_code == 404
+    directory = (await client.get("/api/v1/agencies/directory?q=远方", headers=county)).json()
+    assert [a["id"] for a in directory["items"]] == [stranger.id]
+    assert set(directory["items"][0]) == {"id", "name", "credit_code", "parent_name", "county_name"}
+    city = await login(client, "city.admin")
+    outside = await client.post(
+        "/api/v1/agencies", json={"name": "北京某安全评价有限公司", "credit_code": builders.credit_code()}, headers=city
+    )
+    assert outside.status_code == 201 and outside.json()["county_id"] is None

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from backend.agencies import repository, service
 from backend.agencies.schemas import (
+    AgencyBrief,
     AgencyChangeRead,
     AgencyChangeUpdate,
     AgencyCreate,
@@ -101,6 +102,26 @@ async def export_agencies(
     statement = apply_sort(statement, sort, repository.SORTABLE, "name", Agency.id)
     rows = [service.to_read(row, today) for row in (await session.execute(statement)).all()]
     return xlsx_response(build_workbook("评价机构", EXPORT_COLUMNS, rows), f"评价机构_{today:%Y%m%d}.xlsx")
+
+
+@router.get("/directory", operation_id="list_agency_directory", summary="评价机构名录（登记项目时选择出具报告的机构）")
+async def list_agency_directory(
+    session: DbSession,
+    _: Annotated[Principal, Depends(authorize("projects:manage"))],
+    params: Annotated[PageParams, Depends(page_params)],
+    q: Annotated[str | None, Query(max_length=100, description="按名称或统一社会信用代码搜索")] = None,
+) -> Page[AgencyBrief]:
+    # Licensed agencies are public: a county lists reports by agencies based anywhere, so this is not scoped.
+    statement = repository.directory_statement(q)
+    statement = apply_sort(statement, params.sort, {"name": Agency.name}, "name", Agency.id)
+    rows, total = await paginate(session, statement, params)
+    items = [
+        AgencyBrief(
+            id=r.id, name=r.name, credit_code=r.credit_code, parent_name=r.parent_name, county_name=r.county_name
+        )
+        for r in rows
+    ]
+    return Page(items=items, total=total, page=params.page, page_size=params.page_size)
 
 
 @router.post("", operation_id="create_agency", status_code=status.HTTP_201_CREATED, summary="登记评价机构或分支机构")

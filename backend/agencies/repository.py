@@ -89,3 +89,23 @@ async def county_exists(session: AsyncSession, county_id: int) -> bool:
         select(Organization.id).where(Organization.id == county_id, Organization.kind == "county")
     )
     return found is not None
+
+
+def directory_statement(q: str | None) -> Any:
+    statement = (
+        select(
+            Agency.id,
+            Agency.name,
+            Agency.credit_code,
+            Parent.name.label("parent_name"),
+            County.name.label("county_name"),
+        )
+        .outerjoin(County, County.id == Agency.county_id)
+        .outerjoin(Parent, Parent.id == Agency.parent_id)
+    )
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        statement = statement.where(
+            or_(func.lower(Agency.name).like(pattern), Agency.credit_code.like(pattern.upper()))
+        )
+    return statement

@@ -75,7 +75,9 @@ class AgencyFields(BaseModel):
 class AgencyCreate(AgencyFields):
     name: str = Field(min_length=2, max_length=200)
     credit_code: CreditCode
-    county_id: int = Field(description="办公地点所在县区（县区应急管理局的单位 id）")
+    county_id: int | None = Field(
+        default=None, description="办公地点所在县区（县区应急管理局的单位 id）；办公地点在本市以外的留空"
+    )
     parent_id: int | None = Field(default=None, description="分支机构的总部机构 id")
 
 
@@ -93,3 +95,13 @@ class AgencyChangeUpdate(BaseModel):
 
     registered_on: date | None
     note: str | None = Field(default=None, max_length=500)
+
+
+class AgencyBrief(BaseModel):
+    """An entry of the agency directory: enough to pick the agency that issued a report."""
+
+    id: int
+    name: str
+    credit_code: str
+    parent_name: str | None
+    county_name: str | None

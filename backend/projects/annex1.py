@@ -60,6 +60,13 @@ async def export_rows(session: AsyncSession, rows: list[ProjectRead]) -> bytes:
         if rows
         else {}
     )
+    notes: dict[int, str | None] = {}
+    for start in range(0, len(ids), 1000):
+        notes.update(
+            (
+                await session.execute(select(Project.id, Project.note).where(Project.id.in_(ids[start : start + 1000])))
+            ).all()
+        )
     kind_labels = await labels(session, "evaluation_kind")
     activity_labels = await labels(session, "enterprise_activity")
 
@@ -85,7 +92,7 @@ async def export_rows(session: AsyncSession, rows: list[ProjectRead]) -> bytes:
         "technical_director": lambda r: by_role(r.id, "technical_director"),
         "survey_dates": lambda r: _joined(sorted({v.visited_on.isoformat() for v in visits[r.id]})),
         "surveyors": lambda r: _joined(list(dict.fromkeys(v.name for v in visits[r.id]))),
-        "note": lambda r: None,
+        "note": lambda r: notes.get(r.id),
     }
     table = layout(ANNEX1)
     columns = [Column(c.header, extract[c.key], c.width) for c in table.columns]

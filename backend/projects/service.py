@@ -181,7 +181,9 @@ async def _people(
     names = {row.id: row.name for row in rows if row.agency_id in family}
     missing = sorted(ids - set(names))
     if missing:
-        raise ValidationFailed(f"评价人员 {missing} 不属于出具报告的机构", field=field)
+        strangers = await session.scalars(select(Evaluator.name).where(Evaluator.id.in_(missing)))
+        listed = "、".join(strangers) or "、".join(str(i) for i in missing)
+        raise ValidationFailed(f"评价人员“{listed}”不属于出具报告的机构", field=field)
     return names
 
 
@@ -303,5 +305,10 @@ async def delete(session: AsyncSession, principal: Principal, project_id: int) -
     )
     if project is None:
         raise NotFound("评价项目不存在")
+    from backend.models import Finding, SelfCheckProjectRow
+
+    for model, what in ((Finding, "问题记录"), (SelfCheckProjectRow, "机构自查记录")):
+        if await session.scalar(select(model.id).where(model.project_id == project.id).limit(1)) is not None:
+            raise Conflict(f"该项目已有{what}，不能删除；如登记有误，请修改项目信息")
     await session.delete(project)
     await session.flush()

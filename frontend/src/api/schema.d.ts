@@ -22,6 +22,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agencies/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 评价机构名录（登记项目时选择出具报告的机构） */
+        get: operations["list_agency_directory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agencies/export": {
         parameters: {
             query?: never;
@@ -438,6 +455,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题清单（自查、检查、核查、专家审查） */
+        get: operations["list_findings"];
+        put?: never;
+        /** 登记检查或核查发现的问题 */
+        post: operations["create_finding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题详情（含整改过程） */
+        get: operations["get_finding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 整改（机构）：开始整改、提交验收；验收（市级或发现问题的县区）：通过、退回重新整改 */
+        post: operations["transition_finding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -523,6 +592,40 @@ export interface paths {
         head?: never;
         /** 修改联络员 */
         patch: operations["update_liaison"];
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本单位的站内通知 */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 标为已读 */
+        post: operations["mark_notification_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/organizations": {
@@ -647,6 +750,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/self-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 自查表列表 */
+        get: operations["list_self_checks"];
+        put?: never;
+        /** 开始填写自查表（预填项目） */
+        post: operations["create_self_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-checks/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出附件2或附件3汇总（.xlsx） */
+        get: operations["export_self_checks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-checks/oversight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各机构自查表报送情况（督导） */
+        get: operations["list_self_check_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-checks/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提醒机构报送自查表（站内通知） */
+        post: operations["send_self_check_reminders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-checks/{self_check_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 自查表详情（含逐项、逐报告内容） */
+        get: operations["get_self_check"];
+        /** 保存草稿 */
+        put: operations["save_self_check_draft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-checks/{self_check_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出本机构的附件2或附件3（.xlsx） */
+        get: operations["export_self_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/self-checks/{self_check_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提交、重新提交（机构管理员）；退回、验收（市级） */
+        post: operations["transition_self_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -704,6 +928,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AgencyBrief
+         * @description An entry of the agency directory: enough to pick the agency that issued a report.
+         */
+        AgencyBrief: {
+            /** County Name */
+            county_name: string | null;
+            /** Credit Code */
+            credit_code: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Parent Name */
+            parent_name: string | null;
+        };
         /** AgencyChangeRead */
         AgencyChangeRead: {
             /**
@@ -748,9 +988,9 @@ export interface components {
             contact_phone?: string | null;
             /**
              * County Id
-             * @description 办公地点所在县区（县区应急管理局的单位 id）
+             * @description 办公地点所在县区（县区应急管理局的单位 id）；办公地点在本市以外的留空
              */
-            county_id: number;
+            county_id?: number | null;
             /**
              * Credit Code
              * @description 统一社会信用代码（18 位，含校验位）
@@ -835,6 +1075,35 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** AgencyProgress */
+        AgencyProgress: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** County Name */
+            county_name: string | null;
+            /** Last Reminded At */
+            last_reminded_at: string | null;
+            /**
+             * Overdue
+             * @description 截止日已过仍未提交
+             */
+            overdue: boolean;
+            /** Parent Name */
+            parent_name: string | null;
+            /** Projects */
+            projects: string;
+            /** Projects Late */
+            projects_late: boolean;
+            /**
+             * Qualification
+             * @description not_started | draft | submitted | returned | resubmitted | accepted
+             */
+            qualification: string;
+            /** Qualification Late */
+            qualification_late: boolean;
         };
         /** AgencyRead */
         AgencyRead: {
@@ -1429,6 +1698,210 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** FindingCreate */
+        FindingCreate: {
+            /**
+             * Agency Id
+             * @description 问题所属机构；指定项目时可省略
+             */
+            agency_id?: number | null;
+            /** Campaign Id */
+            campaign_id?: number | null;
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "Q1" | "Q2" | "Q3" | "Q4" | "Q5" | "R1" | "R2" | "R3" | "R4";
+            /** Deadline */
+            deadline?: string | null;
+            /** Description */
+            description: string;
+            /** Evaluator Id */
+            evaluator_id?: number | null;
+            /** Measure */
+            measure?: string | null;
+            /** Project Id */
+            project_id?: number | null;
+            /**
+             * Severity
+             * @default major
+             * @enum {string}
+             */
+            severity: "minor" | "major" | "critical";
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "inspection" | "county_check";
+            /**
+             * Sub Code
+             * @description 如 Q3a、SS05、XJ02、MH12、PC03
+             */
+            sub_code?: string | null;
+        };
+        /** FindingDetail */
+        FindingDetail: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number | null;
+            /** Code */
+            code: string;
+            /** County Id */
+            county_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deadline */
+            deadline: string | null;
+            /** Description */
+            description: string;
+            /** Evaluator Id */
+            evaluator_id: number | null;
+            /** Events */
+            events: components["schemas"]["FindingEventRead"][];
+            /** Evidence */
+            evidence: {
+                [key: string]: unknown;
+            }[];
+            /** Id */
+            id: number;
+            /** Is Overdue */
+            is_overdue: boolean;
+            /** Measure */
+            measure: string | null;
+            /** Project Id */
+            project_id: number | null;
+            /** Project Name */
+            project_name: string | null;
+            /** Rectification Note */
+            rectification_note: string | null;
+            /** Reopened Reason */
+            reopened_reason: string | null;
+            /** Severity */
+            severity: string;
+            /** Source */
+            source: string;
+            /** Source Id */
+            source_id: number | null;
+            /** Status */
+            status: string;
+            /** Sub Code */
+            sub_code: string | null;
+            /** Target Kind */
+            target_kind: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** FindingEventRead */
+        FindingEventRead: {
+            /** Actor Name */
+            actor_name: string | null;
+            /** From Status */
+            from_status: string | null;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** To Status */
+            to_status: string;
+        };
+        /** FindingRead */
+        FindingRead: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number | null;
+            /** Code */
+            code: string;
+            /** County Id */
+            county_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deadline */
+            deadline: string | null;
+            /** Description */
+            description: string;
+            /** Evaluator Id */
+            evaluator_id: number | null;
+            /** Evidence */
+            evidence: {
+                [key: string]: unknown;
+            }[];
+            /** Id */
+            id: number;
+            /** Is Overdue */
+            is_overdue: boolean;
+            /** Measure */
+            measure: string | null;
+            /** Project Id */
+            project_id: number | null;
+            /** Project Name */
+            project_name: string | null;
+            /** Rectification Note */
+            rectification_note: string | null;
+            /** Reopened Reason */
+            reopened_reason: string | null;
+            /** Severity */
+            severity: string;
+            /** Source */
+            source: string;
+            /** Source Id */
+            source_id: number | null;
+            /** Status */
+            status: string;
+            /** Sub Code */
+            sub_code: string | null;
+            /** Target Kind */
+            target_kind: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** FindingTransitionIn */
+        FindingTransitionIn: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "start" | "submit" | "accept" | "reopen";
+            /**
+             * Evidence
+             * @description 整改佐证（文件编号、名称）
+             */
+            evidence?: {
+                [key: string]: unknown;
+            }[] | null;
+            /**
+             * Note
+             * @description 退回重新整改时必填：退回原因
+             */
+            note?: string | null;
+            /**
+             * Rectification Note
+             * @description 提交验收时的整改情况说明
+             */
+            rectification_note?: string | null;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1483,6 +1956,62 @@ export interface components {
             report_number: string;
             /** Row */
             row: number;
+        };
+        /** ItemIn */
+        ItemIn: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "Q1" | "Q2" | "Q3" | "Q4" | "Q5";
+            /** Compliant */
+            compliant?: boolean | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Measure */
+            measure?: string | null;
+            /** Problem */
+            problem?: string | null;
+            /** Responsible */
+            responsible?: string | null;
+            /**
+             * Situation
+             * @description 自查情况
+             */
+            situation?: string | null;
+        };
+        /** ItemRead */
+        ItemRead: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "Q1" | "Q2" | "Q3" | "Q4" | "Q5";
+            /** Compliant */
+            compliant?: boolean | null;
+            /**
+             * Criterion
+             * @default
+             */
+            criterion: string;
+            /** Deadline */
+            deadline?: string | null;
+            /** Measure */
+            measure?: string | null;
+            /** Problem */
+            problem?: string | null;
+            /** Responsible */
+            responsible?: string | null;
+            /**
+             * Situation
+             * @description 自查情况
+             */
+            situation?: string | null;
+            /**
+             * Title
+             * @default
+             */
+            title: string;
         };
         /** LiaisonCreate */
         LiaisonCreate: {
@@ -1612,6 +2141,26 @@ export interface components {
             /** Role */
             role: string;
         };
+        /** NotificationRead */
+        NotificationRead: {
+            /** Body */
+            body: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Link */
+            link: string | null;
+            /** Read At */
+            read_at: string | null;
+            /** Title */
+            title: string;
+        };
         /** OrganizationBrief */
         OrganizationBrief: {
             /** Division Code */
@@ -1641,6 +2190,28 @@ export interface components {
             parent_id: number | null;
             /** Short Name */
             short_name: string | null;
+        };
+        /** Page[AgencyBrief] */
+        Page_AgencyBrief_: {
+            /** Items */
+            items: components["schemas"]["AgencyBrief"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[AgencyProgress] */
+        Page_AgencyProgress_: {
+            /** Items */
+            items: components["schemas"]["AgencyProgress"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
         };
         /** Page[AgencyRead] */
         Page_AgencyRead_: {
@@ -1719,10 +2290,32 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[FindingRead] */
+        Page_FindingRead_: {
+            /** Items */
+            items: components["schemas"]["FindingRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[LiaisonRead] */
         Page_LiaisonRead_: {
             /** Items */
             items: components["schemas"]["LiaisonRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[NotificationRead] */
+        Page_NotificationRead_: {
+            /** Items */
+            items: components["schemas"]["NotificationRead"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -1756,6 +2349,17 @@ export interface components {
         Page_ReferenceCodeRead_: {
             /** Items */
             items: components["schemas"]["ReferenceCodeRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[SelfCheckRead] */
+        Page_SelfCheckRead_: {
+            /** Items */
+            items: components["schemas"]["SelfCheckRead"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -1843,6 +2447,18 @@ export interface components {
              * @default about:blank
              */
             type: string;
+        };
+        /** ProblemIn */
+        ProblemIn: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "R1" | "R2" | "R3" | "R4";
+            /** Description */
+            description: string;
+            /** Sub Code */
+            sub_code?: string | null;
         };
         /** ProjectCreate */
         ProjectCreate: {
@@ -2019,6 +2635,214 @@ export interface components {
             label: string;
             /** Version */
             version: string;
+        };
+        /** ReminderIn */
+        ReminderIn: {
+            /** Agency Ids */
+            agency_ids: number[];
+            /** Campaign Id */
+            campaign_id: number;
+            /** Message */
+            message?: string | null;
+        };
+        /** ReminderResult */
+        ReminderResult: {
+            /** Sent */
+            sent: number;
+        };
+        /** RowIn */
+        RowIn: {
+            /** Deadline */
+            deadline?: string | null;
+            /** Measure */
+            measure?: string | null;
+            /**
+             * No Problem
+             * @default false
+             */
+            no_problem: boolean;
+            /** Problems */
+            problems?: components["schemas"]["ProblemIn"][];
+            /**
+             * Progress
+             * @description 整改情况
+             */
+            progress?: string | null;
+            /** Project Id */
+            project_id: number;
+        };
+        /** RowRead */
+        RowRead: {
+            /** County Name */
+            county_name: string;
+            /** Deadline */
+            deadline: string | null;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Filled */
+            filled: boolean;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Kind */
+            kind: string;
+            /** Leader Name */
+            leader_name: string | null;
+            /** Listed By County */
+            listed_by_county: boolean;
+            /** Measure */
+            measure: string | null;
+            /** No Problem */
+            no_problem: boolean;
+            /** Problems */
+            problems: {
+                [key: string]: unknown;
+            }[];
+            /** Progress */
+            progress: string | null;
+            /** Project Id */
+            project_id: number;
+            /** Project Name */
+            project_name: string;
+            /** Report Number */
+            report_number: string;
+            /** Valid Until */
+            valid_until: string | null;
+        };
+        /** SelfCheckCreate */
+        SelfCheckCreate: {
+            /**
+             * Agency Id
+             * @description 分支机构或总部；缺省为本机构
+             */
+            agency_id?: number | null;
+            /** Campaign Id */
+            campaign_id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "qualification" | "projects";
+        };
+        /** SelfCheckDetail */
+        SelfCheckDetail: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Declared By Name */
+            declared_by_name: string | null;
+            /** Draft Saved At */
+            draft_saved_at: string | null;
+            /** Due On */
+            due_on: string | null;
+            /** Header */
+            header: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Is Late */
+            is_late: boolean;
+            /** Items */
+            items: components["schemas"]["ItemRead"][];
+            /** Kind */
+            kind: string;
+            /**
+             * Missing Projects
+             * @description 尚未填写的有效期内项目数
+             */
+            missing_projects: number;
+            /** Returned Reason */
+            returned_reason: string | null;
+            /** Rows */
+            rows: components["schemas"]["RowRead"][];
+            /** Status */
+            status: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * SelfCheckDraft
+         * @description A draft save: what is given replaces what was saved; nothing is checked for completeness yet.
+         */
+        SelfCheckDraft: {
+            /** Header */
+            header?: {
+                [key: string]: string | null;
+            } | null;
+            /** Items */
+            items?: components["schemas"]["ItemIn"][] | null;
+            /** Rows */
+            rows?: components["schemas"]["RowIn"][] | null;
+        };
+        /** SelfCheckRead */
+        SelfCheckRead: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Declared By Name */
+            declared_by_name: string | null;
+            /** Draft Saved At */
+            draft_saved_at: string | null;
+            /** Due On */
+            due_on: string | null;
+            /** Header */
+            header: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Is Late */
+            is_late: boolean;
+            /** Kind */
+            kind: string;
+            /** Returned Reason */
+            returned_reason: string | null;
+            /** Status */
+            status: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** SelfCheckTransitionIn */
+        SelfCheckTransitionIn: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "submit" | "resubmit" | "return" | "accept";
+            /**
+             * Declaration
+             * @description 提交时须确认：本机构对所填内容的真实性负责
+             * @default false
+             */
+            declaration: boolean;
+            /**
+             * Reason
+             * @description 退回时必填
+             */
+            reason?: string | null;
         };
         /** SiteVisitIn */
         SiteVisitIn: {
@@ -2338,6 +3162,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgencyDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_agency_directory: {
+        parameters: {
+            query?: {
+                /** @description 按名称或统一社会信用代码搜索 */
+                q?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AgencyBrief_"];
                 };
             };
             /** @description 未登录或登录已过期 */
@@ -4314,6 +5207,313 @@ export interface operations {
             };
         };
     };
+    list_findings: {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                code?: ("Q1" | "Q2" | "Q3" | "Q4" | "Q5" | "R1" | "R2" | "R3" | "R4") | null;
+                status?: string | null;
+                source?: string | null;
+                agency_id?: number | null;
+                project_id?: number | null;
+                overdue?: boolean | null;
+                q?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FindingRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_finding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_finding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    transition_finding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingTransitionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     get_health: {
         parameters: {
             query?: never;
@@ -4702,6 +5902,114 @@ export interface operations {
             };
             /** @description 无权执行此操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_notifications: {
+        parameters: {
+            query?: {
+                unread?: boolean | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NotificationRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    mark_notification_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5360,6 +6668,676 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_self_checks: {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                kind?: ("qualification" | "projects") | null;
+                agency_id?: number | null;
+                status?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SelfCheckRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_self_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfCheckCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfCheckDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    export_self_checks: {
+        parameters: {
+            query: {
+                campaign_id: number;
+                kind: "qualification" | "projects";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_self_check_progress: {
+        parameters: {
+            query: {
+                campaign_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AgencyProgress_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    send_self_check_reminders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReminderIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderResult"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_self_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                self_check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfCheckDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    save_self_check_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                self_check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfCheckDraft"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfCheckDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    export_self_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                self_check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    transition_self_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                self_check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfCheckTransitionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfCheckDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
         };

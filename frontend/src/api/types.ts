@@ -33,3 +33,86 @@ export type ApiTokenQuery = QueryOf<paths['/api/v1/api-tokens']['get']>
 export type AuditEventPage = SuccessBody<paths['/api/v1/audit-events']['get']>
 export type AuditEvent = AuditEventPage['items'][number]
 export type AuditEventQuery = QueryOf<paths['/api/v1/audit-events']['get']>
+
+// --- Registry (issue 3): campaigns, agencies, evaluators, enterprises, projects, liaisons, county submissions ---
+
+export type ReferenceCodePage = SuccessBody<paths['/api/v1/reference-codes']['get']>
+export type ReferenceCode = ReferenceCodePage['items'][number]
+
+export type OrganizationPage = SuccessBody<paths['/api/v1/organizations']['get']>
+export type OrganizationRow = OrganizationPage['items'][number]
+export type OrganizationQuery = QueryOf<paths['/api/v1/organizations']['get']>
+
+export type CampaignPage = SuccessBody<paths['/api/v1/campaigns']['get']>
+export type Campaign = SuccessBody<paths['/api/v1/campaigns/current']['get']>
+export type CampaignPhase = Campaign['phases'][number]
+export type CampaignDeadline = Campaign['deadlines'][number]
+export type CampaignCreate = JsonBody<paths['/api/v1/campaigns']['post']>
+export type CampaignUpdate = JsonBody<paths['/api/v1/campaigns/{campaign_id}']['patch']>
+export type PhaseIn = NonNullable<CampaignCreate['phases']>[number]
+export type DeadlineIn = NonNullable<CampaignCreate['deadlines']>[number]
+export type PhaseCode = PhaseIn['code']
+export type DeadlineCode = DeadlineIn['code']
+
+export type AgencyPage = SuccessBody<paths['/api/v1/agencies']['get']>
+export type Agency = AgencyPage['items'][number]
+export type AgencyQuery = QueryOf<paths['/api/v1/agencies']['get']>
+export type AgencyDetail = SuccessBody<paths['/api/v1/agencies/{agency_id}']['get']>
+export type AgencyChange = AgencyDetail['changes'][number]
+export type AgencyCreate = JsonBody<paths['/api/v1/agencies']['post']>
+export type AgencyUpdate = JsonBody<paths['/api/v1/agencies/{agency_id}']['patch']>
+export type AgencyChangeUpdate = JsonBody<paths['/api/v1/agencies/{agency_id}/changes/{change_id}']['patch']>
+export type QualificationStatus = NonNullable<AgencyQuery['qualification_status']>
+
+export type EvaluatorPage = SuccessBody<paths['/api/v1/evaluators']['get']>
+export type Evaluator = EvaluatorPage['items'][number]
+export type EvaluatorQuery = QueryOf<paths['/api/v1/evaluators']['get']>
+export type EvaluatorDetail = SuccessBody<paths['/api/v1/evaluators/{evaluator_id}']['get']>
+export type Verification = EvaluatorDetail['verifications'][number]
+export type EvaluatorCreate = JsonBody<paths['/api/v1/evaluators']['post']>
+export type EvaluatorUpdate = JsonBody<paths['/api/v1/evaluators/{evaluator_id}']['patch']>
+export type VerificationCreate = JsonBody<paths['/api/v1/evaluators/{evaluator_id}/verifications']['post']>
+export type VerificationResult = VerificationCreate['result']
+export type ContractKind = NonNullable<EvaluatorCreate['contract_kind']>
+
+export type EnterprisePage = SuccessBody<paths['/api/v1/enterprises']['get']>
+export type Enterprise = EnterprisePage['items'][number]
+export type EnterpriseQuery = QueryOf<paths['/api/v1/enterprises']['get']>
+export type EnterpriseCreate = JsonBody<paths['/api/v1/enterprises']['post']>
+export type EnterpriseUpdate = JsonBody<paths['/api/v1/enterprises/{enterprise_id}']['patch']>
+
+export type ProjectPage = SuccessBody<paths['/api/v1/projects']['get']>
+export type Project = ProjectPage['items'][number]
+export type ProjectQuery = QueryOf<paths['/api/v1/projects']['get']>
+export type ProjectDetail = SuccessBody<paths['/api/v1/projects/{project_id}']['get']>
+export type ProjectMember = ProjectDetail['members'][number]
+export type ProjectSiteVisit = ProjectDetail['site_visits'][number]
+export type ProjectCreate = JsonBody<paths['/api/v1/projects']['post']>
+export type ProjectUpdate = JsonBody<paths['/api/v1/projects/{project_id}']['patch']>
+export type MemberIn = NonNullable<ProjectCreate['members']>[number]
+export type MemberRole = MemberIn['role']
+export type SiteVisitIn = NonNullable<ProjectCreate['site_visits']>[number]
+export type EvaluationKind = ProjectCreate['kind']
+export type ProjectImportResult = SuccessBody<paths['/api/v1/projects/import']['post']>
+export type ImportIssue = ProjectImportResult['errors'][number]
+export type ImportRow = ProjectImportResult['rows'][number]
+
+export type LiaisonPage = SuccessBody<paths['/api/v1/liaisons']['get']>
+export type Liaison = LiaisonPage['items'][number]
+export type LiaisonQuery = QueryOf<paths['/api/v1/liaisons']['get']>
+export type LiaisonCreate = JsonBody<paths['/api/v1/liaisons']['post']>
+export type LiaisonUpdate = JsonBody<paths['/api/v1/liaisons/{liaison_id}']['patch']>
+export type LiaisonImportResult = SuccessBody<paths['/api/v1/liaisons/import']['post']>
+
+export type CountyProgressPage = SuccessBody<paths['/api/v1/county-submissions']['get']>
+export type CountyProgress = CountyProgressPage['items'][number]
+export type SubmissionStatus = CountyProgress['liaison_table']
+export type SubmissionState = SubmissionStatus['status']
+export type SubmissionKind = SubmissionStatus['kind']
+export type SubmissionIn = JsonBody<paths['/api/v1/county-submissions/{kind}']['put']>
+export type CountyDocument = SuccessBody<paths['/api/v1/county-submissions/{kind}']['put']>
+
+
+type MultipartBody<Op> = Op extends { requestBody: { content: { 'multipart/form-data': infer B } } } ? B : never
+export type ProjectImportBody = MultipartBody<paths['/api/v1/projects/import']['post']>
+export type LiaisonImportBody = MultipartBody<paths['/api/v1/liaisons/import']['post']>

@@ -103,3 +103,102 @@ describe('safeRedirect()', () => {
     expect(safeRedirect(['/a'])).toBeNull()
   })
 })
+
+// The registry's permissions, as /auth/me lists them for the demo accounts (backend/authz/policies.py).
+const REGISTRY = {
+  city: [
+    'agencies:create',
+    'agencies:update',
+    'api_tokens:manage',
+    'audit:read',
+    'campaigns:manage',
+    'campaigns:read',
+    'enterprises:manage',
+    'evaluators:manage',
+    'evaluators:verify',
+    'id_numbers:read',
+    'liaisons:manage',
+    'liaisons:read',
+    'organizations:read',
+    'projects:manage',
+    'registry:read',
+    'users:manage',
+  ],
+  county: [
+    'api_tokens:manage',
+    'campaigns:read',
+    'county_documents:submit',
+    'enterprises:manage',
+    'evaluators:verify',
+    'liaisons:manage',
+    'liaisons:read',
+    'organizations:read',
+    'projects:manage',
+    'registry:read',
+    'users:manage',
+  ],
+  agency: ['agencies:update', 'api_tokens:manage', 'campaigns:read', 'evaluators:manage', 'evaluators:verify', 'organizations:read', 'registry:read', 'users:manage'],
+  expert: ['campaigns:read', 'organizations:read'],
+}
+
+describe('registry navigation per role', () => {
+  const titles = (who: Principal) => menuEntries(layoutChildren, who).map((e) => e.title)
+
+  it('gives the city the whole campaign, in its order', () => {
+    expect(titles(principal('city', REGISTRY.city))).toEqual([
+      '市级工作台',
+      '专项整治',
+      '评价机构',
+      '评价人员',
+      '企业',
+      '评价项目',
+      '联络员',
+      '县区报送',
+      '用户管理',
+      '接口令牌',
+      '审计日志',
+      '我的账号',
+    ])
+  })
+
+  it('puts a county’s daily work first', () => {
+    expect(titles(principal('county', REGISTRY.county))).toEqual([
+      '县区工作台',
+      '企业',
+      '评价项目',
+      '评价机构',
+      '评价人员',
+      '联络员',
+      '县区报送',
+      '用户管理',
+      '接口令牌',
+      '我的账号',
+    ])
+  })
+
+  it('sends an agency straight to its own registry entry', () => {
+    const entries = menuEntries(layoutChildren, principal('agency', REGISTRY.agency))
+    expect(entries.map((e) => e.title)).toEqual(['机构工作台', '本机构信息', '评价人员', '评价项目', '用户管理', '接口令牌', '我的账号'])
+    expect(entries[1].path).toBe('/my-agency')
+  })
+
+  it('shows an expert only its home and account', () => {
+    expect(titles(principal('expert', REGISTRY.expert))).toEqual(['专家工作台', '我的账号'])
+  })
+
+  it('guards the registry pages by permission', () => {
+    const county = principal('county', REGISTRY.county)
+    const agency = principal('agency', REGISTRY.agency)
+    const expertUser = principal('expert', REGISTRY.expert)
+    expect(decide('/projects/new', county)).toBe(true)
+    expect(decide('/projects/5/edit', county)).toBe(true)
+    expect(decide('/projects/new', agency)).toBe('/agency')
+    expect(decide('/projects/5', agency)).toBe(true)
+    expect(decide('/my-agency', agency)).toBe(true)
+    expect(decide('/my-agency', county)).toBe('/county')
+    expect(decide('/liaisons', agency)).toBe('/agency')
+    expect(decide('/county-progress', county)).toBe(true)
+    expect(decide('/campaigns', expertUser)).toBe(true) // readable from the home card, not in its menu
+    expect(decide('/projects', expertUser)).toBe('/expert')
+  })
+})

@@ -8,13 +8,36 @@ export interface Principal {
   permissions: readonly string[]
 }
 
+/** The backend's permission vocabulary (backend/authz/policies.py), as listed in `/auth/me`'s `permissions`. */
+export const PERMISSIONS = [
+  'organizations:read',
+  'users:manage',
+  'api_tokens:manage',
+  'audit:read',
+  'campaigns:read',
+  'campaigns:manage',
+  'registry:read',
+  'agencies:create',
+  'agencies:update',
+  'evaluators:manage',
+  'evaluators:verify',
+  'id_numbers:read',
+  'enterprises:manage',
+  'projects:manage',
+  'liaisons:read',
+  'liaisons:manage',
+  'county_documents:submit',
+] as const
+
+export type Permission = (typeof PERMISSIONS)[number]
+
 export interface AccessRule {
   roles?: readonly Role[]
-  permission?: string
+  permission?: Permission
 }
 
-/** Permissions use the backend's own vocabulary (`users:manage`, `audit:read`, …) from `/auth/me`. */
-export function can(principal: Principal | null | undefined, permission: string): boolean {
+/** Permissions use the backend's own vocabulary (`users:manage`, `projects:manage`, …) from `/auth/me`. */
+export function can(principal: Principal | null | undefined, permission: Permission): boolean {
   return !!principal && principal.permissions.includes(permission)
 }
 
@@ -36,15 +59,27 @@ export interface MenuEntry {
   icon?: string
 }
 
-/** The navigation entries a user may open, in route order. */
+/**
+ * Where a role wants its most used pages in the navigation (route names); pages not listed follow in route
+ * order. The route table's own order is the city's.
+ */
+export const MENU_ORDER: Partial<Record<Role, readonly string[]>> = {
+  county: ['county-home', 'enterprises', 'projects', 'agencies', 'evaluators', 'liaisons', 'county-progress'],
+  agency: ['agency-home', 'my-agency', 'evaluators', 'projects'],
+}
+
+/** The navigation entries a user may open: route order, or the role's `MENU_ORDER` first. */
 export function menuEntries(routes: readonly RouteRecordRaw[], principal: Principal | null | undefined, base = '/'): MenuEntry[] {
-  const entries: MenuEntry[] = []
-  for (const route of routes) {
+  const entries: (MenuEntry & { rank: number })[] = []
+  const order = principal && isRole(principal.role) ? (MENU_ORDER[principal.role] ?? []) : []
+  routes.forEach((route, position) => {
     const meta = route.meta
-    if (!meta?.title || meta.menu === false || meta.public) continue
-    if (!canAccess(principal, meta)) continue
+    if (!meta?.title || meta.menu === false || meta.public) return
+    if (!canAccess(principal, meta)) return
+    if (meta.menuRoles && !(principal && isRole(principal.role) && meta.menuRoles.includes(principal.role))) return
     const path = route.path.startsWith('/') ? route.path : `${base}${route.path}`
-    entries.push({ path, title: meta.title, icon: meta.icon })
-  }
-  return entries
+    const listed = typeof route.name === 'string' ? order.indexOf(route.name) : -1
+    entries.push({ path, title: meta.title, icon: meta.icon, rank: listed >= 0 ? listed : order.length + position })
+  })
+  return entries.sort((a, b) => a.rank - b.rank).map(({ path, title, icon }) => ({ path, title, icon }))
 }

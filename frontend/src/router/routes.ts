@@ -1,8 +1,11 @@
 import type { RouteRecordRaw } from 'vue-router'
 import AppLayout from '@/layout/AppLayout.vue'
+import { useSessionStore } from '@/stores/session'
 import { ROLE_HOMES } from '@/utils/labels'
 
 const RoleHomePage = () => import('@/features/home/RoleHomePage.vue')
+const AgencyDetailPage = () => import('@/features/agencies/AgencyDetailPage.vue')
+const ProjectFormPage = () => import('@/features/projects/ProjectFormPage.vue')
 
 /** Pages inside the signed-in layout; their order is the navigation's order. */
 export const layoutChildren: RouteRecordRaw[] = [
@@ -17,6 +20,98 @@ export const layoutChildren: RouteRecordRaw[] = [
       meta: { roles: [role], title: ROLE_HOMES[role].title, icon: 'HomeFilled' },
     }),
   ),
+  {
+    path: 'campaigns',
+    name: 'campaigns',
+    component: () => import('@/features/campaigns/CampaignsPage.vue'),
+    // Everyone may read the campaign calendar (linked from the home card); only the city lists it in its menu.
+    meta: { permission: 'campaigns:read', menuRoles: ['city'], title: '专项整治', icon: 'Flag' },
+  },
+  {
+    path: 'agencies',
+    name: 'agencies',
+    component: () => import('@/features/agencies/AgenciesPage.vue'),
+    meta: { permission: 'registry:read', menuRoles: ['city', 'county'], title: '评价机构', icon: 'OfficeBuilding' },
+  },
+  {
+    path: 'agencies/:id',
+    name: 'agency-detail',
+    component: AgencyDetailPage,
+    props: true,
+    meta: { permission: 'registry:read', menu: false, title: '评价机构详情' },
+  },
+  {
+    // An agency's own registry entry: the same detail page, for the signed-in user's organisation.
+    path: 'my-agency',
+    name: 'my-agency',
+    component: AgencyDetailPage,
+    props: () => ({ id: String(useSessionStore().me?.organization.id ?? '') }),
+    meta: { roles: ['agency'], permission: 'registry:read', title: '本机构信息', icon: 'OfficeBuilding' },
+  },
+  {
+    path: 'evaluators',
+    name: 'evaluators',
+    component: () => import('@/features/evaluators/EvaluatorsPage.vue'),
+    meta: { permission: 'registry:read', title: '评价人员', icon: 'Avatar' },
+  },
+  {
+    path: 'evaluators/:id',
+    name: 'evaluator-detail',
+    component: () => import('@/features/evaluators/EvaluatorDetailPage.vue'),
+    props: true,
+    meta: { permission: 'registry:read', menu: false, title: '评价人员详情' },
+  },
+  {
+    path: 'enterprises',
+    name: 'enterprises',
+    component: () => import('@/features/enterprises/EnterprisesPage.vue'),
+    meta: { permission: 'registry:read', menuRoles: ['city', 'county'], title: '企业', icon: 'Shop' },
+  },
+  {
+    path: 'enterprises/:id',
+    name: 'enterprise-detail',
+    component: () => import('@/features/enterprises/EnterpriseDetailPage.vue'),
+    props: true,
+    meta: { permission: 'registry:read', menu: false, title: '企业详情' },
+  },
+  {
+    path: 'projects',
+    name: 'projects',
+    component: () => import('@/features/projects/ProjectsPage.vue'),
+    meta: { permission: 'registry:read', title: '评价项目', icon: 'Tickets' },
+  },
+  {
+    path: 'projects/new',
+    name: 'project-new',
+    component: ProjectFormPage,
+    meta: { permission: 'projects:manage', menu: false, title: '登记评价项目' },
+  },
+  {
+    path: 'projects/:id',
+    name: 'project-detail',
+    component: () => import('@/features/projects/ProjectDetailPage.vue'),
+    props: true,
+    meta: { permission: 'registry:read', menu: false, title: '评价项目详情' },
+  },
+  {
+    path: 'projects/:id/edit',
+    name: 'project-edit',
+    component: ProjectFormPage,
+    props: true,
+    meta: { permission: 'projects:manage', menu: false, title: '编辑评价项目' },
+  },
+  {
+    path: 'liaisons',
+    name: 'liaisons',
+    component: () => import('@/features/liaisons/LiaisonsPage.vue'),
+    meta: { permission: 'liaisons:read', title: '联络员', icon: 'Phone' },
+  },
+  {
+    path: 'county-progress',
+    name: 'county-progress',
+    component: () => import('@/features/county-progress/CountyProgressPage.vue'),
+    meta: { permission: 'liaisons:read', title: '县区报送', icon: 'Finished' },
+  },
   {
     path: 'users',
     name: 'users',

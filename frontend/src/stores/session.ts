@@ -3,7 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import { api, unwrap } from '@/api/client'
 import { singleFlight } from '@/api/single-flight'
 import type { Me, TokenResponse } from '@/api/types'
-import { can as canWith, homePathFor } from '@/router/access'
+import { can as canWith, homePathFor, type Permission } from '@/router/access'
 
 /**
  * The signed-in session. The access token lives only here, in memory; the refresh token is an
@@ -85,7 +85,7 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  function can(permission: string): boolean {
+  function can(permission: Permission): boolean {
     return canWith(me.value, permission)
   }
 

@@ -20,3 +20,28 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'number') return String(value)
   return JSON.stringify(value)
 }
+
+/** Today as `YYYY-MM-DD` in the browser's time zone (the date pickers' value format). */
+export function todayString(now: Date = new Date()): string {
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}
+
+/** A `YYYY-MM-DD` date as given, '—' when empty. */
+export function formatDate(value: string | null | undefined): string {
+  return value ? value.slice(0, 10) : '—'
+}
+
+export function yesNo(value: boolean | null | undefined): string {
+  return value === null || value === undefined ? '—' : value ? '是' : '否'
+}
+
+/** Trimmed text, or null for an empty input (optional API fields take null). */
+export function blankToNull(value: string | null | undefined): string | null {
+  const trimmed = value?.trim() ?? ''
+  return trimmed === '' ? null : trimmed
+}
+
+/** A county bureau's name without the bureau: 海港区应急管理局 → 海港区. */
+export function countyShort(name: string | null | undefined): string {
+  return name ? name.replace(/应急管理局$/, '') : '—'
+}
