@@ -25,11 +25,14 @@ from backend.county_work.endpoints import liaisons as liaisons_router
 from backend.county_work.endpoints import submissions as county_submissions_router
 from backend.enterprises.endpoints import router as enterprises_router
 from backend.evaluators.endpoints import router as evaluators_router
+from backend.findings.endpoints import router as findings_router
 from backend.health.endpoints import router as health_router
 from backend.models import User
+from backend.notifications.endpoints import router as notifications_router
 from backend.organizations.endpoints import router as organizations_router
 from backend.projects.endpoints import router as projects_router
 from backend.reference.endpoints import router as reference_router
+from backend.self_checks.endpoints import router as self_checks_router
 from backend.users.endpoints import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -68,6 +71,9 @@ def api_router() -> APIRouter:
         projects_router,
         liaisons_router,
         county_submissions_router,
+        self_checks_router,
+        findings_router,
+        notifications_router,
     ):
         router.include_router(domain_router)
     return router

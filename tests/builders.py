@@ -15,9 +15,12 @@ from backend.models import (
     CountySubmission,
     Enterprise,
     Evaluator,
+    Finding,
     Liaison,
+    Notification,
     Organization,
     Project,
+    SelfCheck,
 )
 from backend.models.base import utcnow
 
@@ -129,6 +132,41 @@ async def county_submission(
     record = CountySubmission(
         campaign_id=campaign_id, county_id=county_id, kind=kind, title="工作计划", content="正文", submitted_at=utcnow()
     )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def self_check(db: AsyncSession, campaign_id: int, agency: Agency, kind: str = "qualification") -> SelfCheck:
+    record = SelfCheck(campaign_id=campaign_id, agency_id=agency.id, county_id=agency.county_id, kind=kind, header={})
+    record.items = []
+    record.rows = []
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def finding(db: AsyncSession, project: Project, *, source_organization_id: int | None = None) -> Finding:
+    record = Finding(
+        source="inspection",
+        source_organization_id=source_organization_id,
+        code="R4",
+        target_kind="project",
+        agency_id=project.agency_id,
+        county_id=project.county_id,
+        project_id=project.id,
+        description="测试问题",
+        status="open",
+        evidence=[],
+    )
+    record.events = []
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def notification(db: AsyncSession, organization_id: int) -> Notification:
+    record = Notification(organization_id=organization_id, kind="test", title="测试通知", created_at=utcnow())
     db.add(record)
     await db.flush()
     return record

@@ -40,6 +40,11 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "liaisons:read": _roles("city", "county"),
     "liaisons:manage": _roles("city", "county"),
     "county_documents:submit": _roles("county"),
+    "self_checks:read": _roles("city", "county", "agency"),
+    "self_checks:fill": _roles("agency"),
+    "self_checks:oversee": _roles("city", "county"),
+    "findings:read": _roles("city", "county", "agency"),
+    "findings:raise": _roles("city", "county"),
 }
 
 

@@ -23,9 +23,12 @@ from backend.models import (
     CountySubmission,
     Enterprise,
     Evaluator,
+    Finding,
     Liaison,
+    Notification,
     Organization,
     Project,
+    SelfCheck,
     User,
 )
 
@@ -183,3 +186,19 @@ def _county_only(county_column: Any) -> ScopeRule:
 
 scope_rule(Liaison)(_county_only(Liaison.county_id))
 scope_rule(CountySubmission)(_county_only(CountySubmission.county_id))
+
+
+scope_rule(SelfCheck)(_by_county_or_agency(SelfCheck.county_id, SelfCheck.agency_id))
+
+
+@scope_rule(Finding)
+def _findings(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.role == "county":
+        # In its jurisdiction, or raised by the county itself (a check of a report by an agency based elsewhere).
+        return or_(Finding.county_id == scope.county_id, Finding.source_organization_id == scope.organization_id)
+    return _by_county_or_agency(Finding.county_id, Finding.agency_id)(scope)
+
+
+@scope_rule(Notification)
+def _notifications(scope: AccessScope) -> ColumnElement[bool]:
+    return Notification.organization_id == scope.organization_id

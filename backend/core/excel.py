@@ -37,9 +37,27 @@ def safe_cell_value(value: Any) -> Any:
     return value
 
 
-def build_workbook(title: str, columns: Sequence[Column], rows: Iterable[Any], *, numbered: bool = True) -> bytes:
+def build_workbook(
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    *,
+    numbered: bool = True,
+    preamble: Sequence[tuple[str, Any]] = (),
+) -> bytes:
+    """One sheet: optional label/value lines (a form's header block), then the table."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
+    for label, value in preamble:
+        label_cell = WriteOnlyCell(sheet, value=label)
+        label_cell.font = Font(bold=True)
+        value_cell = WriteOnlyCell(sheet, value=safe_cell_value(value))
+        if isinstance(value_cell.value, str) and value_cell.value.startswith(FORMULA_TRIGGERS):
+            value_cell.data_type = "s"
+            value_cell.quotePrefix = True
+        sheet.append([label_cell, value_cell])
+    if preamble:
+        sheet.append([])
     headers = (["序号"] if numbered else []) + [column.header for column in columns]
     widths = ([6] if numbered else []) + [column.width for column in columns]
     for index, width in enumerate(widths):

@@ -272,8 +272,8 @@ async def _enterprises(session: AsyncSession, rng: random.Random) -> list[Enterp
                     name=f"秦皇岛{rng.choice(PLACES)}{rng.choice(ENTERPRISE_WORDS)}有限公司{plant}",
                     credit_code=code,
                     address=f"{short}{rng.choice(['工业园区', '临港产业区', '化工园区'])}{rng.randrange(1, 99)}号",
-                    longitude=round(119.2 + rng.random() * 0.8, 6),  # type: ignore[arg-type]
-                    latitude=round(39.7 + rng.random() * 0.5, 6),  # type: ignore[arg-type]
+                    longitude=round(119.2 + rng.random() * 0.8, 6),
+                    latitude=round(39.7 + rng.random() * 0.5, 6),
                     activities=sorted(rng.sample(["production", "storage", "operation", "use"], rng.randrange(1, 3))),
                     has_major_hazard=rng.random() < 0.4,
                     contact_name=person_name(rng),
@@ -407,3 +407,6 @@ async def load_registry_demo(session: AsyncSession, orgs: dict[str, int], city_a
     enterprises = await _enterprises(session, rng)
     await _projects(session, rng, enterprises, agencies, staff, today)
     await _county_work(session, campaign, orgs)
+    from backend.demo.self_checks import load_self_check_demo
+
+    await load_self_check_demo(session, campaign, city_admin_id)

@@ -17,6 +17,14 @@ from backend.models.registry import (
     ProjectMember,
     SiteVisit,
 )
+from backend.models.self_check import (
+    Finding,
+    FindingEvent,
+    Notification,
+    SelfCheck,
+    SelfCheckItem,
+    SelfCheckProjectRow,
+)
 from backend.models.user import ApiToken, AuthSession, RefreshToken, User
 
 __all__ = [
@@ -33,12 +41,18 @@ __all__ = [
     "Enterprise",
     "Evaluator",
     "EvaluatorVerification",
+    "Finding",
+    "FindingEvent",
     "Liaison",
+    "Notification",
     "Organization",
     "Project",
     "ProjectMember",
     "ReferenceCode",
     "RefreshToken",
+    "SelfCheck",
+    "SelfCheckItem",
+    "SelfCheckProjectRow",
     "SiteVisit",
     "User",
 ]

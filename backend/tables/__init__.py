@@ -24,6 +24,7 @@ class TableLayout:
     name: str
     title: str
     columns: tuple[TableColumn, ...]
+    header: tuple[TableColumn, ...] = ()
 
     def header_of(self, key: str) -> str:
         return next(column.header for column in self.columns if column.key == key)
@@ -38,5 +39,8 @@ def layout(name: str) -> TableLayout:
         columns=tuple(
             TableColumn(key=c["key"], header=c["header"], width=c.get("width", 14), required=c.get("required", False))
             for c in data["columns"]
+        ),
+        header=tuple(
+            TableColumn(key=c["key"], header=c["header"], width=0, required=False) for c in data.get("header", [])
         ),
     )

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FindingCode = Literal["Q1", "Q2", "Q3", "Q4", "Q5", "R1", "R2", "R3", "R4"]
+Severity = Literal["minor", "major", "critical"]
+FindingAction = Literal["start", "submit", "accept", "reopen"]
+
+
+class FindingEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    from_status: str | None
+    to_status: str
+    actor_name: str | None
+    occurred_at: datetime
+    note: str | None
+
+
+class FindingRead(BaseModel):
+    id: int
+    campaign_id: int | None
+    source: str
+    source_id: int | None
+    code: str
+    sub_code: str | None
+    target_kind: str
+    agency_id: int
+    agency_name: str
+    county_id: int | None
+    project_id: int | None
+    project_name: str | None
+    evaluator_id: int | None
+    severity: str
+    description: str
+    measure: str | None
+    deadline: date | None
+    status: str
+    is_overdue: bool
+    rectification_note: str | None
+    reopened_reason: str | None
+    evidence: list[dict[str, Any]]
+    created_at: datetime
+    updated_at: datetime
+
+
+class FindingDetail(FindingRead):
+    events: list[FindingEventRead]
+
+
+class FindingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    campaign_id: int | None = None
+    source: Literal["inspection", "county_check"]
+    code: FindingCode
+    sub_code: str | None = Field(default=None, max_length=10, description="如 Q3a、SS05、XJ02、MH12、PC03")
+    agency_id: int | None = Field(default=None, description="问题所属机构；指定项目时可省略")
+    project_id: int | None = None
+    evaluator_id: int | None = None
+    severity: Severity = "major"
+    description: str = Field(min_length=2, max_length=2000)
+    measure: str | None = Field(default=None, max_length=2000)
+    deadline: date | None = None
+
+
+class FindingTransitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: FindingAction
+    note: str | None = Field(default=None, max_length=1000, description="退回重新整改时必填：退回原因")
+    rectification_note: str | None = Field(default=None, max_length=2000, description="提交验收时的整改情况说明")
+    evidence: list[dict[str, Any]] | None = Field(default=None, max_length=50, description="整改佐证（文件编号、名称）")

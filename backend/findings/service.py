@@ -1,0 +1,216 @@
+"""Findings: one model for every source, tagged Q1–Q5/R1–R4, each transition owned by a role and kept in history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from backend.auth.actor import Actor
+from backend.authz.policies import Principal
+from backend.authz.scope import AccessScope, scoped_select
+from backend.core import calendar
+from backend.core.errors import NotFound, ValidationFailed
+from backend.findings import policies
+from backend.findings.schemas import FindingCreate, FindingDetail, FindingEventRead, FindingRead, FindingTransitionIn
+from backend.models import Agency, Evaluator, Finding, FindingEvent, Project, User
+from backend.models.base import utcnow
+
+SORTABLE = {
+    "created_at": Finding.created_at,
+    "deadline": Finding.deadline,
+    "code": Finding.code,
+    "status": Finding.status,
+    "agency_name": Agency.name,
+}
+
+
+def overdue_clause(today: date) -> Any:
+    return and_(Finding.deadline < today, Finding.status.in_(("open", "rectifying", "reopened")))
+
+
+def list_statement(
+    scope: AccessScope,
+    *,
+    today: date,
+    campaign_id: int | None = None,
+    code: str | None = None,
+    status: str | None = None,
+    source: str | None = None,
+    agency_id: int | None = None,
+    project_id: int | None = None,
+    overdue: bool | None = None,
+    q: str | None = None,
+) -> Select[Any]:
+    statement = (
+        scoped_select(Finding, scope)
+        .add_columns(Agency.name.label("agency_name"), Project.name.label("project_name"))
+        .join(Agency, Agency.id == Finding.agency_id)
+        .outerjoin(Project, Project.id == Finding.project_id)
+    )
+    filters = {
+        Finding.campaign_id: campaign_id,
+        Finding.code: code,
+        Finding.status: status,
+        Finding.source: source,
+        Finding.agency_id: agency_id,
+        Finding.project_id: project_id,
+    }
+    for column, value in filters.items():
+        if value is not None:
+            statement = statement.where(column == value)
+    if overdue is not None:
+        statement = statement.where(overdue_clause(today) if overdue else ~overdue_clause(today))
+    if q:
+        statement = statement.where(func.lower(Finding.description).like(f"%{q.strip().lower()}%"))
+    return statement
+
+
+def is_overdue(finding: Finding, today: date) -> bool:
+    return bool(finding.deadline and finding.deadline < today and finding.status in ("open", "rectifying", "reopened"))
+
+
+def to_read(row: Any, today: date) -> FindingRead:
+    finding: Finding = row[0]
+    return FindingRead(
+        id=finding.id,
+        campaign_id=finding.campaign_id,
+        source=finding.source,
+        source_id=finding.source_id,
+        code=finding.code,
+        sub_code=finding.sub_code,
+        target_kind=finding.target_kind,
+        agency_id=finding.agency_id,
+        agency_name=row.agency_name,
+        county_id=finding.county_id,
+        project_id=finding.project_id,
+        project_name=row.project_name,
+        evaluator_id=finding.evaluator_id,
+        severity=finding.severity,
+        description=finding.description,
+        measure=finding.measure,
+        deadline=finding.deadline,
+        status=finding.status,
+        is_overdue=is_overdue(finding, today),
+        rectification_note=finding.rectification_note,
+        reopened_reason=finding.reopened_reason,
+        evidence=list(finding.evidence or []),
+        created_at=finding.created_at,
+        updated_at=finding.updated_at,
+    )
+
+
+async def detail(session: AsyncSession, scope: AccessScope, finding_id: int) -> FindingDetail:
+    today = calendar.today()
+    row = (
+        await session.execute(
+            list_statement(scope, today=today).where(Finding.id == finding_id).options(selectinload(Finding.events))
+        )
+    ).first()
+    if row is None:
+        raise NotFound("问题不存在")
+    return FindingDetail(
+        **to_read(row, today).model_dump(), events=[FindingEventRead.model_validate(e) for e in row[0].events]
+    )
+
+
+async def actor_name(session: AsyncSession, actor: Actor) -> str:
+    if actor.user_id is None:
+        return "接口令牌"
+    return await session.scalar(select(User.full_name).where(User.id == actor.user_id)) or ""
+
+
+def record_event(finding: Finding, from_status: str | None, actor: Actor, name: str, note: str | None = None) -> None:
+    finding.events.append(
+        FindingEvent(
+            from_status=from_status,
+            to_status=finding.status,
+            actor_user_id=actor.user_id,
+            actor_name=name,
+            occurred_at=utcnow(),
+            note=note,
+        )
+    )
+
+
+def new_finding(actor: Actor, name: str, **fields: Any) -> Finding:
+    finding = Finding(status="open", created_by_id=actor.user_id, **fields)
+    finding.events = []
+    record_event(finding, None, actor, name)
+    return finding
+
+
+async def create(session: AsyncSession, principal: Principal, data: FindingCreate) -> FindingDetail:
+    """A finding raised by hand by the city or a county (inspections and reviews raise theirs themselves)."""
+    project = None
+    if data.project_id is not None:
+        project = await session.scalar(scoped_select(Project, principal.scope).where(Project.id == data.project_id))
+        if project is None:
+            raise NotFound("评价项目不存在", field="project_id")
+    agency_id = data.agency_id or (project.agency_id if project else None)
+    if agency_id is None:
+        raise ValidationFailed("请指定问题所属机构或项目", field="agency_id")
+    if project is not None and project.agency_id != agency_id:
+        raise ValidationFailed("项目不是该机构出具的", field="project_id")
+    agency = await session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound("评价机构不存在", field="agency_id")
+    if data.evaluator_id is not None:
+        evaluator = await session.get(Evaluator, data.evaluator_id)
+        if evaluator is None or evaluator.agency_id not in {agency.id, agency.parent_id}:
+            raise ValidationFailed("评价人员不属于该机构", field="evaluator_id")
+    target = "project" if project else "evaluator" if data.evaluator_id else "agency"
+    finding = new_finding(
+        principal.actor,
+        await actor_name(session, principal.actor),
+        campaign_id=data.campaign_id,
+        source=data.source,
+        source_organization_id=principal.actor.organization_id,
+        code=data.code,
+        sub_code=data.sub_code,
+        target_kind=target,
+        agency_id=agency.id,
+        county_id=project.county_id if project else agency.county_id,
+        project_id=project.id if project else None,
+        evaluator_id=data.evaluator_id,
+        severity=data.severity,
+        description=data.description,
+        measure=data.measure,
+        deadline=data.deadline,
+        evidence=[],
+    )
+    session.add(finding)
+    await session.flush()
+    return await detail(session, principal.scope, finding.id)
+
+
+async def transition(
+    session: AsyncSession, principal: Principal, finding_id: int, data: FindingTransitionIn
+) -> FindingDetail:
+    finding = await session.scalar(
+        scoped_select(Finding, principal.scope).where(Finding.id == finding_id).options(selectinload(Finding.events))
+    )
+    if finding is None:
+        raise NotFound("问题不存在")
+    step = policies.check_transition(principal.actor, data.action, finding.status, finding.source_organization_id)
+    if data.action == "reopen" and not (data.note and data.note.strip()):
+        raise ValidationFailed("请填写退回原因", field="note")
+    if data.action == "submit" and not (data.rectification_note or finding.rectification_note):
+        raise ValidationFailed("请说明整改情况", field="rectification_note")
+    previous = finding.status
+    finding.status = step.target
+    if data.rectification_note is not None:
+        finding.rectification_note = data.rectification_note
+    if data.evidence is not None:
+        finding.evidence = data.evidence
+    if data.action == "reopen":
+        finding.reopened_reason = data.note
+        finding.accepted_at = None
+    if data.action == "accept":
+        finding.accepted_at = utcnow()
+    record_event(finding, previous, principal.actor, await actor_name(session, principal.actor), data.note)
+    await session.flush()
+    return await detail(session, principal.scope, finding.id)
