@@ -26,6 +26,7 @@ class FindingRead(BaseModel):
     campaign_id: int | None
     source: str
     source_id: int | None
+    source_organization_id: int | None = Field(description="发现问题的单位（验收由市级或该县区负责）")
     code: str
     sub_code: str | None
     target_kind: str

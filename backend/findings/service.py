@@ -80,6 +80,7 @@ def to_read(row: Any, today: date) -> FindingRead:
         campaign_id=finding.campaign_id,
         source=finding.source,
         source_id=finding.source_id,
+        source_organization_id=finding.source_organization_id,
         code=finding.code,
         sub_code=finding.sub_code,
         target_kind=finding.target_kind,

@@ -126,7 +126,9 @@ class Finding(IdMixin, TimestampMixin, Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("users.id"))
 
-    events: Mapped[list[FindingEvent]] = relationship(lazy="raise", order_by="FindingEvent.id")
+    events: Mapped[list[FindingEvent]] = relationship(
+        lazy="raise", order_by="FindingEvent.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class FindingEvent(IdMixin, Base):
