@@ -1788,6 +1788,11 @@ export interface components {
             source: string;
             /** Source Id */
             source_id: number | null;
+            /**
+             * Source Organization Id
+             * @description 发现问题的单位（验收由市级或该县区负责）
+             */
+            source_organization_id: number | null;
             /** Status */
             status: string;
             /** Sub Code */
@@ -1865,6 +1870,11 @@ export interface components {
             source: string;
             /** Source Id */
             source_id: number | null;
+            /**
+             * Source Organization Id
+             * @description 发现问题的单位（验收由市级或该县区负责）
+             */
+            source_organization_id: number | null;
             /** Status */
             status: string;
             /** Sub Code */

@@ -116,3 +116,37 @@ export type CountyDocument = SuccessBody<paths['/api/v1/county-submissions/{kind
 type MultipartBody<Op> = Op extends { requestBody: { content: { 'multipart/form-data': infer B } } } ? B : never
 export type ProjectImportBody = MultipartBody<paths['/api/v1/projects/import']['post']>
 export type LiaisonImportBody = MultipartBody<paths['/api/v1/liaisons/import']['post']>
+
+// --- Self-checks (附件2 / 附件3), findings (问题清单), notifications ---
+
+export type SelfCheckPage = SuccessBody<paths['/api/v1/self-checks']['get']>
+export type SelfCheck = SelfCheckPage['items'][number]
+export type SelfCheckQuery = QueryOf<paths['/api/v1/self-checks']['get']>
+export type SelfCheckKind = NonNullable<SelfCheckQuery['kind']>
+export type SelfCheckCreate = JsonBody<paths['/api/v1/self-checks']['post']>
+export type SelfCheckDetail = SuccessBody<paths['/api/v1/self-checks/{self_check_id}']['get']>
+export type SelfCheckItem = SelfCheckDetail['items'][number]
+export type SelfCheckRow = SelfCheckDetail['rows'][number]
+export type SelfCheckDraft = JsonBody<paths['/api/v1/self-checks/{self_check_id}']['put']>
+export type SelfCheckItemIn = NonNullable<SelfCheckDraft['items']>[number]
+export type SelfCheckRowIn = NonNullable<SelfCheckDraft['rows']>[number]
+export type SelfCheckProblemIn = NonNullable<SelfCheckRowIn['problems']>[number]
+export type SelfCheckTransition = JsonBody<paths['/api/v1/self-checks/{self_check_id}/transitions']['post']>
+export type SelfCheckAction = SelfCheckTransition['action']
+export type SelfCheckProgressPage = SuccessBody<paths['/api/v1/self-checks/oversight']['get']>
+export type SelfCheckProgress = SelfCheckProgressPage['items'][number]
+export type ReminderIn = JsonBody<paths['/api/v1/self-checks/reminders']['post']>
+export type ReminderResult = SuccessBody<paths['/api/v1/self-checks/reminders']['post']>
+
+export type FindingPage = SuccessBody<paths['/api/v1/findings']['get']>
+export type Finding = FindingPage['items'][number]
+export type FindingQuery = QueryOf<paths['/api/v1/findings']['get']>
+export type FindingCode = NonNullable<FindingQuery['code']>
+export type FindingDetail = SuccessBody<paths['/api/v1/findings/{finding_id}']['get']>
+export type FindingEvent = FindingDetail['events'][number]
+export type FindingCreate = JsonBody<paths['/api/v1/findings']['post']>
+export type FindingTransition = JsonBody<paths['/api/v1/findings/{finding_id}/transitions']['post']>
+export type FindingAction = FindingTransition['action']
+
+export type NotificationPage = SuccessBody<paths['/api/v1/notifications']['get']>
+export type AppNotification = NotificationPage['items'][number]

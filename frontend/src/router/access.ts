@@ -27,6 +27,11 @@ export const PERMISSIONS = [
   'liaisons:read',
   'liaisons:manage',
   'county_documents:submit',
+  'self_checks:read',
+  'self_checks:fill',
+  'self_checks:oversee',
+  'findings:read',
+  'findings:raise',
 ] as const
 
 export type Permission = (typeof PERMISSIONS)[number]
@@ -64,8 +69,8 @@ export interface MenuEntry {
  * order. The route table's own order is the city's.
  */
 export const MENU_ORDER: Partial<Record<Role, readonly string[]>> = {
-  county: ['county-home', 'enterprises', 'projects', 'agencies', 'evaluators', 'liaisons', 'county-progress'],
-  agency: ['agency-home', 'my-agency', 'evaluators', 'projects'],
+  county: ['county-home', 'self-check-oversight', 'findings', 'enterprises', 'projects', 'agencies', 'evaluators', 'liaisons', 'county-progress'],
+  agency: ['agency-home', 'self-checks', 'findings', 'my-agency', 'evaluators', 'projects'],
 }
 
 /** The navigation entries a user may open: route order, or the role's `MENU_ORDER` first. */

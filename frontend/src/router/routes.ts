@@ -113,6 +113,38 @@ export const layoutChildren: RouteRecordRaw[] = [
     meta: { permission: 'liaisons:read', title: '县区报送', icon: 'Finished' },
   },
   {
+    path: 'self-checks',
+    name: 'self-checks',
+    component: () => import('@/features/self-checks/SelfChecksPage.vue'),
+    meta: { permission: 'self_checks:fill', title: '自查自改', icon: 'EditPen' },
+  },
+  {
+    path: 'self-checks/:id',
+    name: 'self-check-form',
+    component: () => import('@/features/self-checks/SelfCheckFormPage.vue'),
+    props: true,
+    meta: { permission: 'self_checks:read', menu: false, title: '自查表' },
+  },
+  {
+    path: 'self-check-oversight',
+    name: 'self-check-oversight',
+    component: () => import('@/features/self-checks/SelfCheckOversightPage.vue'),
+    meta: { permission: 'self_checks:oversee', title: '自查督导', icon: 'DataAnalysis' },
+  },
+  {
+    path: 'findings',
+    name: 'findings',
+    component: () => import('@/features/findings/FindingsPage.vue'),
+    meta: { permission: 'findings:read', title: '问题清单', icon: 'Warning' },
+  },
+  {
+    path: 'findings/:id',
+    name: 'finding-detail',
+    component: () => import('@/features/findings/FindingDetailPage.vue'),
+    props: true,
+    meta: { permission: 'findings:read', menu: false, title: '问题详情' },
+  },
+  {
     path: 'users',
     name: 'users',
     component: () => import('@/features/users/UsersPage.vue'),

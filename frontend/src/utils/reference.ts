@@ -9,6 +9,7 @@ export type ReferenceCategory =
   | 'verification_platform'
   | 'contract_kind'
   | 'project_role'
+  | 'finding_code'
 
 export interface CodeOption {
   value: string
