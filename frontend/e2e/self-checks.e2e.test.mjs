@@ -299,8 +299,10 @@ describe('Anping self-checks and findings (e2e)', () => {
       await page.screenshot({ path: join(artifactsDir, 'self-check-oversight-1440.png'), fullPage: true })
 
       await openFromMenu(page, false, '问题清单', '/findings')
+      // Wait for the filtered list from before the click: the answer can arrive before a later waiter is set.
+      const filtered = page.waitForResponse((r) => r.url().includes('/api/v1/findings?') && r.url().includes('overdue=true'))
       await page.getByTestId('overdue-switch').click()
-      await page.waitForResponse((r) => r.url().includes('/api/v1/findings?') && r.url().includes('overdue=true'))
+      await filtered
       await settle(page)
       const first = page.locator('.el-table__body [data-testid="finding-link"]').first()
       await first.waitFor({ state: 'visible' })
