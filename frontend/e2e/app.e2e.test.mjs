@@ -1,34 +1,26 @@
-// End-to-end check of the SPA shell against the real backend, in Debian's Chromium via playwright-core.
-//
-// Prerequisite: `npm run build` (this script serves frontend/dist through the backend, it builds nothing).
-// Environment: ANPING_PYTHON (default <repo>/.venv/bin/python), ANPING_CHROMIUM (default /usr/bin/chromium).
-// Screenshots go to frontend/e2e/artifacts/<user>-<width>.png (gitignored).
+// End-to-end check of the SPA against the real backend, in Debian's Chromium via playwright-core (see harness.mjs).
+// Screenshots go to frontend/e2e/artifacts/ (gitignored).
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { after, before, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
 import { readZip, rowCells, withCell, writeZip } from './xlsx-zip.mjs'
-
-const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const repoRoot = resolve(frontendDir, '..')
-const distDir = join(frontendDir, 'dist')
-const artifactsDir = join(frontendDir, 'e2e', 'artifacts')
-const python = process.env.ANPING_PYTHON ?? join(repoRoot, '.venv', 'bin', 'python')
-const chromiumPath = process.env.ANPING_CHROMIUM ?? '/usr/bin/chromium'
-const PASSWORD = 'Anping@2024'
-
-const HOMES = {
-  city: { path: '/city', heading: '市级工作台', roleLabel: '市应急管理局危化科' },
-  county: { path: '/county', heading: '县区工作台', roleLabel: '县区应急管理局' },
-  agency: { path: '/agency', heading: '机构工作台', roleLabel: '安全评价机构' },
-  expert: { path: '/expert', heading: '专家工作台', roleLabel: '评审专家' },
-}
+import {
+  artifactsDir,
+  HOMES,
+  VIEWPORTS,
+  listRows,
+  newPage,
+  login,
+  assertNoHorizontalScroll,
+  assertHome,
+  settle,
+  openFromMenu,
+  confirmMessageBox,
+  logout,
+  backend,
+  useBackend,
+} from './harness.mjs'
 
 const CITY_NAV = ['专项整治', '评价机构', '评价人员', '企业', '评价项目', '联络员', '县区报送', '用户管理', '接口令牌', '审计日志']
 const COUNTY_NAV = ['企业', '评价项目', '评价机构', '评价人员', '联络员', '县区报送', '用户管理', '接口令牌']
@@ -47,203 +39,8 @@ const ACCOUNTS = [
   { username: 'expert.2', role: 'expert', nav: [], notNav: ['用户管理', '接口令牌', '审计日志', ...REGISTRY_NAV] },
 ]
 
-const VIEWPORTS = [
-  { width: 375, height: 812, mobile: true },
-  { width: 1440, height: 900, mobile: false },
-]
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-]
-
-let server = null
-let serverLog = ''
-let tempDir = null
-let browser = null
-let baseUrl = ''
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer()
-    probe.unref()
-    probe.on('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address()
-      probe.close(() => resolvePort(port))
-    })
-  })
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-async function waitForHealth(url, child, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs
-  let last = 'no answer yet'
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`backend exited early (code ${child.exitCode}, signal ${child.signalCode})\n${serverLog}`)
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) })
-      if (response.status === 200) return
-      last = `HTTP ${response.status}`
-    } catch (error) {
-      last = error.message
-    }
-    await sleep(500)
-  }
-  throw new Error(`backend not healthy after ${timeoutMs / 1000} s (${last})\n${serverLog}`)
-}
-
-/** Ends the backend's whole process group (it was started detached, as its own group leader). */
-async function stopServer() {
-  const child = server
-  server = null
-  if (!child || child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((r) => child.once('exit', r))
-  const signalGroup = (signal) => {
-    try {
-      process.kill(-child.pid, signal)
-    } catch {
-      // already gone
-    }
-  }
-  signalGroup('SIGTERM')
-  const timedOut = await Promise.race([exited.then(() => false), sleep(8_000).then(() => true)])
-  if (timedOut) {
-    signalGroup('SIGKILL')
-    await exited
-  }
-}
-
-// Last-resort cleanup should the runner be interrupted before `after` runs.
-process.once('exit', () => {
-  if (server && server.exitCode === null) {
-    try {
-      process.kill(-server.pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-  }
-})
-
-async function newPage(viewport) {
-  const context = await browser.newContext({
-    viewport: { width: viewport.width, height: viewport.height },
-    deviceScaleFactor: 1,
-    isMobile: viewport.mobile,
-    hasTouch: viewport.mobile,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  const problems = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  return { context, page, problems }
-}
-
-async function login(page, username) {
-  await page.goto(`${baseUrl}/`)
-  await page.waitForURL((url) => url.pathname === '/login')
-  await page.locator('input[name="username"]').fill(username)
-  await page.locator('input[name="password"]').fill(PASSWORD)
-  await page.locator('input[name="password"]').press('Enter') // Enter submits
-}
-
-async function assertNoHorizontalScroll(page, label) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }))
-  assert.ok(scrollWidth <= innerWidth, `${label}: horizontal scroll (scrollWidth ${scrollWidth} > innerWidth ${innerWidth})`)
-}
-
-async function assertHome(page, home) {
-  await page.waitForURL((url) => url.pathname === home.path)
-  const heading = page.getByTestId('page-heading')
-  await heading.waitFor({ state: 'visible' })
-  assert.equal((await heading.textContent())?.trim(), home.heading)
-}
-
-/** Waits until a page's title is shown and no loading mask is left. */
-async function settle(page) {
-  await page.locator('h1.page-title').first().waitFor({ state: 'visible' })
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('.el-loading-mask')].every((mask) => getComputedStyle(mask).display === 'none' || !mask.offsetParent),
-  )
-  await page.waitForTimeout(150)
-}
-
-/** Opens a page from the navigation (the drawer on phones, the sidebar on desktops). */
-async function openFromMenu(page, mobile, title, path) {
-  if (mobile) await page.getByTestId('nav-toggle').click()
-  const menu = page.locator(mobile ? '.nav-drawer' : '[data-testid="sidebar"]').getByTestId('nav-menu')
-  await menu.getByText(title, { exact: true }).click()
-  await page.waitForURL((url) => url.pathname === path)
-  if (mobile) await menu.waitFor({ state: 'hidden' })
-  await settle(page)
-}
-
-async function confirmMessageBox(page, button) {
-  await page.locator('.el-message-box').getByRole('button', { name: button }).click()
-  await page.locator('.el-message-box').waitFor({ state: 'hidden' })
-}
-
-/** A row of a ResponsiveList: a table row on desktops, a card on phones. */
-const listRows = (page) => page.locator('.el-table__body tr, article.card')
-
-async function logout(page) {
-  await page.getByTestId('logout').click()
-  const confirm = page.locator('.el-message-box').getByRole('button', { name: '退出' })
-  await confirm.click()
-  await page.waitForURL((url) => url.pathname === '/login')
-  await page.locator('input[name="username"]').waitFor({ state: 'visible' })
-}
-
 describe('Anping SPA shell (e2e)', () => {
-  before(async () => {
-    assert.ok(existsSync(join(distDir, 'index.html')), `${distDir}/index.html is missing: run \`npm run build\` first`)
-    assert.ok(existsSync(python), `Python not found at ${python} (set ANPING_PYTHON)`)
-    assert.ok(existsSync(chromiumPath), `Chromium not found at ${chromiumPath} (set ANPING_CHROMIUM)`)
-    await mkdir(artifactsDir, { recursive: true })
-    tempDir = await mkdtemp(join(tmpdir(), 'anping-e2e-'))
-    const port = await freePort()
-    baseUrl = `http://127.0.0.1:${port}`
-    server = spawn(python, ['-m', 'backend', 'run', '--host', '127.0.0.1', '--port', String(port)], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        ANPING_DATABASE_URL: `sqlite+aiosqlite:///${join(tempDir, 'e2e.db')}`,
-        ANPING_ENV: 'development',
-        ANPING_SPA_DIR: distDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    })
-    const keep = (chunk) => {
-      serverLog = (serverLog + chunk.toString()).slice(-20_000)
-    }
-    server.stdout.on('data', keep)
-    server.stderr.on('data', keep)
-    await waitForHealth(`${baseUrl}/api/v1/health`, server)
-    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS })
-  })
-
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      await stopServer()
-      if (tempDir) await rm(tempDir, { recursive: true, force: true })
-    }
-  })
+  useBackend()
 
   for (const account of ACCOUNTS) {
     for (const viewport of VIEWPORTS) {
@@ -308,7 +105,7 @@ describe('Anping SPA shell (e2e)', () => {
 
           await logout(page)
           // After logging out, the session must not come back on reload.
-          await page.goto(`${baseUrl}${home.path}`)
+          await page.goto(`${backend.baseUrl}${home.path}`)
           await page.waitForURL((url) => url.pathname === '/login')
           assert.deepEqual(problems, [], 'no uncaught page errors')
         } finally {
@@ -498,7 +295,7 @@ describe('Anping SPA shell (e2e)', () => {
       const liaisonCount = await listRows(page).count()
       const [liaisonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()])
       assert.match(liaisonDownload.suggestedFilename(), /^附件5_.*\.xlsx$/)
-      const liaisonFile = join(tempDir, 'annex5-changli.xlsx')
+      const liaisonFile = join(backend.tempDir, 'annex5-changli.xlsx')
       await liaisonDownload.saveAs(liaisonFile)
       await page.getByTestId('import').click()
       const liaisonImport = page.locator('.el-dialog', { hasText: '导入附件5' })
@@ -585,13 +382,13 @@ describe('Anping SPA shell (e2e)', () => {
       assert.equal(exportResponse.status(), 200)
       assert.match(exportResponse.headers()['content-type'] ?? '', /spreadsheetml\.sheet/)
       assert.match(download.suggestedFilename(), /^附件1_.*\.xlsx$/)
-      const exported = join(tempDir, 'annex1-export.xlsx')
+      const exported = join(backend.tempDir, 'annex1-export.xlsx')
       await download.saveAs(exported)
       const workbook = readZip(await readFile(exported))
       const headers = rowCells(workbook, 1)
       const creditColumn = Object.keys(headers).find((column) => headers[column] === '企业统一社会信用代码')
       assert.ok(creditColumn, 'the export has the 附件1 columns')
-      const broken = join(tempDir, 'annex1-broken.xlsx')
+      const broken = join(backend.tempDir, 'annex1-broken.xlsx')
       await writeFile(broken, writeZip(withCell(workbook, `${creditColumn}2`, '91350100M000100Y44')))
 
       await page.getByTestId('import').click()
@@ -651,7 +448,7 @@ describe('Anping SPA shell (e2e)', () => {
         await login(page, username)
         await page.waitForURL((url) => url.pathname !== '/login')
         for (const path of paths) {
-          await page.goto(`${baseUrl}${path}`)
+          await page.goto(`${backend.baseUrl}${path}`)
           await settle(page)
           if (path === '/my-agency') await page.getByTestId('agency-name').waitFor({ state: 'visible' })
           await assertNoHorizontalScroll(page, `${username} ${path}`)
@@ -659,19 +456,19 @@ describe('Anping SPA shell (e2e)', () => {
         }
         // Dialogs, too.
         if (username === 'city.admin') {
-          await page.goto(`${baseUrl}/campaigns`)
+          await page.goto(`${backend.baseUrl}/campaigns`)
           await settle(page)
           await listRows(page).first().getByRole('button', { name: '编辑' }).click()
           await page.locator('.el-dialog', { hasText: '编辑专项整治' }).waitFor({ state: 'visible' })
           await assertNoHorizontalScroll(page, 'campaign dialog')
           await page.keyboard.press('Escape')
-          await page.goto(`${baseUrl}/agencies/11`)
+          await page.goto(`${backend.baseUrl}/agencies/11`)
           await settle(page)
           await page.getByTestId('edit-agency').click()
           await page.locator('.el-dialog', { hasText: '编辑机构信息' }).waitFor({ state: 'visible' })
           await assertNoHorizontalScroll(page, 'agency dialog')
           await page.keyboard.press('Escape')
-          await page.goto(`${baseUrl}/evaluators/1`)
+          await page.goto(`${backend.baseUrl}/evaluators/1`)
           await settle(page)
           await page.getByTestId('verify').click()
           await page.locator('.el-dialog', { hasText: '记录核查' }).waitFor({ state: 'visible' })
@@ -687,7 +484,7 @@ describe('Anping SPA shell (e2e)', () => {
   test('an unknown path shows the 404 page', async () => {
     const { context, page } = await newPage(VIEWPORTS[0])
     try {
-      const response = await page.goto(`${baseUrl}/no/such/page`)
+      const response = await page.goto(`${backend.baseUrl}/no/such/page`)
       assert.equal(response?.status(), 200, 'the backend serves the SPA for client routes')
       await page.getByText('页面不存在').first().waitFor({ state: 'visible' })
       assert.equal(new URL(page.url()).pathname, '/no/such/page')
@@ -702,10 +499,10 @@ describe('Anping SPA shell (e2e)', () => {
     try {
       await login(page, 'county.haigang')
       await assertHome(page, HOMES.county)
-      await page.goto(`${baseUrl}/audit`)
+      await page.goto(`${backend.baseUrl}/audit`)
       await assertHome(page, HOMES.county)
       // The 404 page also shows inside a signed-in session.
-      await page.goto(`${baseUrl}/definitely-not-here`)
+      await page.goto(`${backend.baseUrl}/definitely-not-here`)
       await page.getByText('页面不存在').first().waitFor({ state: 'visible' })
       await page.getByRole('button', { name: '返回工作台' }).click()
       await assertHome(page, HOMES.county)
@@ -717,7 +514,7 @@ describe('Anping SPA shell (e2e)', () => {
   test('a wrong password shows a clear Chinese error', async () => {
     const { context, page } = await newPage(VIEWPORTS[0])
     try {
-      await page.goto(`${baseUrl}/login`)
+      await page.goto(`${backend.baseUrl}/login`)
       await page.locator('input[name="username"]').fill('expert.2')
       await page.locator('input[name="password"]').fill('wrong-password')
       await page.getByTestId('login-submit').click()
