@@ -23,14 +23,17 @@ def migrate(settings: Settings, revision: str = "head") -> None:
 async def seed_demo(settings: Settings) -> None:
     from backend.core.database import Database
     from backend.demo.seed import load_demo_data
+    from backend.storage import create_storage
 
     if settings.env == "production":
         raise SystemExit("拒绝在生产环境（ANPING_ENV=production）加载演示数据")
     database = Database.from_settings(settings)
+    storage = create_storage(settings)
     try:
         async with database.sessionmaker() as session, session.begin():
-            await load_demo_data(session)
+            await load_demo_data(session, storage)
     finally:
+        await storage.close()
         await database.engine.dispose()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +27,7 @@ from backend.county_work.endpoints import liaisons as liaisons_router
 from backend.county_work.endpoints import submissions as county_submissions_router
 from backend.enterprises.endpoints import router as enterprises_router
 from backend.evaluators.endpoints import router as evaluators_router
+from backend.files.endpoints import router as files_router
 from backend.findings.endpoints import router as findings_router
 from backend.health.endpoints import router as health_router
 from backend.models import User
@@ -32,7 +35,11 @@ from backend.notifications.endpoints import router as notifications_router
 from backend.organizations.endpoints import router as organizations_router
 from backend.projects.endpoints import router as projects_router
 from backend.reference.endpoints import router as reference_router
+from backend.retrieval.endpoints import router as retrieval_router
 from backend.self_checks.endpoints import router as self_checks_router
+from backend.storage import Storage, create_storage
+from backend.uploads import service as uploads_service
+from backend.uploads.endpoints import router as uploads_router
 from backend.users.endpoints import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -52,6 +59,19 @@ async def refuse_demo_accounts_in_production(settings: Settings, database: Datab
         raise UnsafeProductionSetup(
             f"ANPING_ENV=production but demo account {demo_user!r} exists: remove the demo data first"
         )
+
+
+async def purge_uploads_periodically(database: Database, storage: Storage, interval: float) -> None:
+    """Every process runs this; purging is idempotent, so several at once do no harm."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            async with database.sessionmaker() as session:
+                purged = await uploads_service.purge_abandoned(session, storage)
+            if purged:
+                logger.info("purged %d abandoned uploads", purged)
+        except Exception:
+            logger.exception("purging abandoned uploads failed")
 
 
 def api_router() -> APIRouter:
@@ -74,6 +94,9 @@ def api_router() -> APIRouter:
         self_checks_router,
         findings_router,
         notifications_router,
+        uploads_router,
+        files_router,
+        retrieval_router,
     ):
         router.include_router(domain_router)
     return router
@@ -85,11 +108,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database.from_settings(settings)
+        storage = create_storage(settings)
         app.state.database = database
+        app.state.storage = storage
+        purger = (
+            asyncio.create_task(purge_uploads_periodically(database, storage, settings.upload_purge_interval_seconds))
+            if settings.upload_purge_interval_seconds > 0
+            else None
+        )
         try:
             await refuse_demo_accounts_in_production(settings, database)
             yield
         finally:
+            if purger is not None:
+                purger.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await purger
+            await storage.close()
             await database.engine.dispose()
 
     app = FastAPI(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import secrets
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.identifiers import id_check_char, uscc_check_char
+from backend.demo.files import minimal_pdf
 from backend.models import (
     Agency,
     AgencyChange,
@@ -16,15 +19,25 @@ from backend.models import (
     Enterprise,
     Evaluator,
     Finding,
+    FindingFile,
     Liaison,
     Notification,
     Organization,
     Project,
+    RetrievalItem,
+    RetrievalItemFile,
+    RetrievalRequest,
     SelfCheck,
+    StoredFile,
+    Upload,
 )
 from backend.models.base import utcnow
+from backend.storage.local import LocalStorage
+from backend.uploads.service import object_key
+from tests.conftest import STORAGE_DIR
 
 _counter = itertools.count(1)
+SAMPLE_PDF = minimal_pdf("Anping test file")
 
 
 def credit_code(division: str = "130302") -> str:
@@ -157,7 +170,6 @@ async def finding(db: AsyncSession, project: Project, *, source_organization_id:
         project_id=project.id,
         description="测试问题",
         status="open",
-        evidence=[],
     )
     record.events = []
     db.add(record)
@@ -167,6 +179,80 @@ async def finding(db: AsyncSession, project: Project, *, source_organization_id:
 
 async def notification(db: AsyncSession, organization_id: int) -> Notification:
     record = Notification(organization_id=organization_id, kind="test", title="测试通知", created_at=utcnow())
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def stored_file(
+    db: AsyncSession, organization_id: int, data: bytes | None = None, name: str = "报告.pdf"
+) -> StoredFile:
+    """A complete file, its bytes in the test run's storage."""
+    # The same bytes by default: stored once for the whole run, as content-addressed storage does.
+    content = data or SAMPLE_PDF
+    sha256 = hashlib.sha256(content).hexdigest()
+    await LocalStorage(STORAGE_DIR).put_object(object_key(sha256), content)
+    record = StoredFile(
+        sha256=sha256,
+        size=len(content),
+        storage_key=object_key(sha256),
+        original_name=name,
+        kind="pdf",
+        media_type="application/pdf",
+        details={},
+        organization_id=organization_id,
+        created_at=utcnow(),
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def upload(db: AsyncSession, organization_id: int, length: int = 100) -> Upload:
+    record = Upload(
+        id=secrets.token_hex(16),
+        organization_id=organization_id,
+        length=length,
+        offset=0,
+        filename="进行中.pdf",
+        status="receiving",
+        expires_at=utcnow() + timedelta(hours=1),
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def retrieval_request(
+    db: AsyncSession, campaign_id: int, project: Project, *, submitted: bool = False
+) -> RetrievalRequest:
+    """A request for one project, its report and archive attached (and submitted, if asked)."""
+    now = utcnow()
+    report = await stored_file(db, project.agency_id)
+    archive = await stored_file(db, project.agency_id, name="档案.pdf")
+    item = RetrievalItem(project_id=project.id, status="submitted" if submitted else "pending")
+    item.files = [
+        RetrievalItemFile(file_id=report.id, slot="report", added_at=now),
+        RetrievalItemFile(file_id=archive.id, slot="archive", added_at=now),
+    ]
+    agency_county = await db.scalar(select(Agency.county_id).where(Agency.id == project.agency_id))
+    record = RetrievalRequest(
+        campaign_id=campaign_id,
+        agency_id=project.agency_id,
+        county_id=agency_county,
+        deadline=date.today() + timedelta(days=10),
+        status="submitted" if submitted else "open",
+        items=[item],
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def finding_file(db: AsyncSession, finding: Finding, stored: StoredFile, organization_id: int) -> FindingFile:
+    record = FindingFile(
+        finding_id=finding.id, file_id=stored.id, added_by_organization_id=organization_id, added_at=utcnow()
+    )
     db.add(record)
     await db.flush()
     return record

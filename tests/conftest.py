@@ -32,10 +32,15 @@ from backend.core.config import Settings, get_settings
 from backend.core.database import Database
 from backend.demo.seed import DEMO_PASSWORD, load_demo_data
 from backend.models import Organization, User
+from backend.storage import create_storage
 from tests.support.pg_cluster import throwaway_cluster
+
+pytest_plugins = ["tests.support.s3"]
 
 get_settings.cache_clear()
 SECRET = secrets.token_urlsafe(48)
+# One store for the whole run: objects are content-addressed and immutable, partials are per upload.
+STORAGE_DIR = Path(tempfile.mkdtemp(prefix="anping-test-storage-"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -77,6 +82,7 @@ def workdir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="anping-test-"))
     yield path
     shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(STORAGE_DIR, ignore_errors=True)
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
@@ -85,7 +91,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         database_url=database_url,
         secret_key=SECRET,
         spa_dir=Path("/nonexistent-spa"),
-        **overrides,
+        **({"storage_dir": STORAGE_DIR, "upload_purge_interval_seconds": 0} | overrides),
     )
 
 
@@ -146,9 +152,10 @@ async def template_name(databases: DatabaseFactory) -> str:
     """A database migrated to head and loaded with the demo data, cloned by every test."""
     url = await databases.create()
     await migrate_database(url)
-    database = Database.from_settings(make_settings(url))
+    settings = make_settings(url)
+    database = Database.from_settings(settings)
     async with database.sessionmaker() as session, session.begin():
-        await load_demo_data(session)
+        await load_demo_data(session, create_storage(settings))
     await database.engine.dispose()
     return databases.name_of(url)
 
@@ -196,3 +203,24 @@ async def demo(db: AsyncSession) -> dict[str, int]:
     ids = {name: id_ for id_, name in (await db.execute(select(Organization.id, Organization.name))).all()}
     ids.update({name: id_ for id_, name in (await db.execute(select(User.id, User.username))).all()})
     return ids
+
+
+@pytest.fixture
+async def live_server(app: Any) -> AsyncIterator[str]:
+    """The test's app served by uvicorn on a real socket (for dropped connections and external clients)."""
+    import socket
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -341,8 +341,87 @@ MATRIX += [
         targeted=True,
         sibling_after_lookup=READERS_NOT_EXPERT,
     ),
+    # evidence: the agency while rectifying, the city or the raising county until accepted
+    Row(
+        "POST",
+        "/api/v1/findings/{finding}/evidence",
+        statuses(200, county_haigang=403, expert_1=403),
+        body=lambda w: {"file_id": w["file"], "note": "整改后照片"},
+        targeted=True,
+        sibling_after_lookup=READERS_NOT_EXPERT,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/findings/{finding}/evidence/{evidence}",
+        statuses(200, county_haigang=403, expert_1=403),
+        targeted=True,
+        sibling_after_lookup=READERS_NOT_EXPERT,
+        route="/api/v1/findings/{finding_id}/evidence/{evidence_id}",
+    ),
     Row("GET", "/api/v1/notifications", statuses(200)),
     Row("POST", "/api/v1/notifications/{notification}/read", statuses(204), targeted=True),
+]
+
+EVERY_ACTOR = frozenset(ACTORS) - {"anonymous"}
+AGENCY_SUBMITTERS = dict.fromkeys(("city_admin", "county_haigang", "expert_1"), 403)
+RETRIEVAL_READERS = {"expert_1": 403}
+
+MATRIX += [
+    # uploads (tus): anyone may upload; an upload in progress belongs to the organisation that started it
+    Row("OPTIONS", "/api/v1/uploads", statuses(204)),
+    Row("POST", "/api/v1/uploads", statuses(422)),  # allowed, but without Upload-Length
+    Row("GET", "/api/v1/uploads/{upload}", statuses(200), targeted=True),
+    Row("PATCH", "/api/v1/uploads/{upload}", statuses(422)),  # allowed, but without Upload-Offset
+    Row("DELETE", "/api/v1/uploads/{upload}", statuses(204), targeted=True),
+    Row(
+        "POST",
+        "/api/v1/uploads/{upload}/complete",
+        statuses(409),  # found, but not all bytes have arrived
+        targeted=True,
+        sibling_after_lookup=EVERY_ACTOR,
+    ),
+    # files: the uploader's organisation, and whoever sees a record the file is attached to
+    Row("GET", "/api/v1/files/{file}", statuses(200), targeted=True),
+    Row("GET", "/api/v1/files/{file}/content", statuses(200), targeted=True),
+    # report retrieval (附件4)
+    Row("GET", "/api/v1/retrieval-requests", statuses(200, **RETRIEVAL_READERS)),
+    Row(
+        "POST",
+        "/api/v1/retrieval-requests",
+        statuses(201, **CITY_ONLY),
+        body=lambda w: {"campaign_id": w["campaign"], "agency_id": w["own_agency"]},
+    ),
+    Row("GET", "/api/v1/retrieval-requests/{retrieval}", statuses(200, **RETRIEVAL_READERS), targeted=True),
+    Row(
+        "POST",
+        "/api/v1/retrieval-requests/{retrieval}/items/{retrieval_item}/files",
+        statuses(200, **AGENCY_SUBMITTERS),
+        body=lambda w: {"file_id": w["file"], "slot": "archive"},
+        targeted=True,
+        route="/api/v1/retrieval-requests/{request_id}/items/{item_id}/files",
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/retrieval-requests/{retrieval}/items/{retrieval_item}/files/{retrieval_link}",
+        statuses(200, **AGENCY_SUBMITTERS),
+        targeted=True,
+        route="/api/v1/retrieval-requests/{request_id}/items/{item_id}/files/{link_id}",
+    ),
+    Row(
+        "POST",
+        "/api/v1/retrieval-requests/{retrieval}/submit",
+        statuses(200, **AGENCY_SUBMITTERS),
+        targeted=True,
+        route="/api/v1/retrieval-requests/{request_id}/submit",
+    ),
+    Row(
+        "POST",
+        "/api/v1/retrieval-requests/{retrieval_submitted}/items/{retrieval_submitted_item}/review",
+        statuses(200, **CITY_ONLY),
+        body={"decision": "received"},
+        targeted=True,
+        route="/api/v1/retrieval-requests/{request_id}/items/{item_id}/review",
+    ),
 ]
 
 ROUTE_PARAMS = {
@@ -358,6 +437,9 @@ ROUTE_PARAMS = {
     "{enterprise}": "{enterprise_id}",
     "{project}": "{project_id}",
     "{liaison}": "{liaison_id}",
+    "{upload}": "{upload_id}",
+    "{file}": "{file_id}",
+    "{retrieval}": "{request_id}",
 }
 
 
@@ -442,11 +524,19 @@ async def _world(db: AsyncSession, demo: dict[str, int], actor: str, scope: str)
     assert user is not None
     token_id, _ = await _token_for(db, user.organization_id, user.role)
     own_project = await builders.project(db, await builders.enterprise(db, haigang), own_agency)
+    finding = await builders.finding(db, await builders.project(db, enterprise, agency))
+    stored_file = await builders.stored_file(db, user.organization_id)
+    evidence = await builders.finding_file(db, finding, stored_file, user.organization_id)
+    retrieval = await builders.retrieval_request(db, campaign, await builders.project(db, enterprise, agency))
+    retrieval_submitted = await builders.retrieval_request(
+        db, campaign, await builders.project(db, enterprise, agency), submitted=True
+    )
     world = {
         "old_campaign": old_campaign,
         "own_project": own_project.id,
         "self_check": (await builders.self_check(db, old_campaign, agency)).id,
-        "finding": (await builders.finding(db, await builders.project(db, enterprise, agency))).id,
+        "finding": finding.id,
+        "evidence": evidence.id,
         "notification": (await builders.notification(db, user.organization_id)).id,
         "own_county": haigang,
         "own_agency": own_agency.id,
@@ -463,6 +553,13 @@ async def _world(db: AsyncSession, demo: dict[str, int], actor: str, scope: str)
         "user": user.id,
         "organization": user.organization_id,
         "api_token": token_id,
+        "upload": (await builders.upload(db, user.organization_id)).id,
+        "file": stored_file.id,
+        "retrieval": retrieval.id,
+        "retrieval_item": retrieval.items[0].id,
+        "retrieval_link": retrieval.items[0].files[1].id,
+        "retrieval_submitted": retrieval_submitted.id,
+        "retrieval_submitted_item": retrieval_submitted.items[0].id,
     }
     await db.commit()
     return world

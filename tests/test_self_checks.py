@@ -303,7 +303,7 @@ async def test_a_finding_is_rectified_accepted_or_reopened_by_its_owners(
     assert no_note.status_code == 422 and no_note.json()["errors"][0]["field"] == "rectification_note"
     submitted = await client.post(
         url,
-        json={"action": "submit", "rectification_note": "已重新辨识并修订报告", "evidence": [{"name": "修订页.pdf"}]},
+        json={"action": "submit", "rectification_note": "已重新辨识并修订报告"},
         headers=agency,
     )
     assert submitted.json()["status"] == "submitted"

@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +21,9 @@ from backend.models import (
     Liaison,
     Organization,
     Project,
+    RetrievalItem,
+    RetrievalRequest,
+    StoredFile,
     User,
 )
 from tests.conftest import SECRET, login, make_settings
@@ -56,8 +60,21 @@ async def test_every_demo_account_logs_in(client: httpx.AsyncClient) -> None:
         assert me["organization"]["name"] == account.organization and me["is_admin"] == account.is_admin
 
 
-async def test_demo_data_is_idempotent(db: AsyncSession) -> None:
-    tables = (Organization, User, Agency, Evaluator, Enterprise, Project, Campaign, Liaison, CountySubmission)
+async def test_demo_data_is_idempotent(db: AsyncSession, app: Any) -> None:
+    tables = (
+        Organization,
+        User,
+        Agency,
+        Evaluator,
+        Enterprise,
+        Project,
+        Campaign,
+        Liaison,
+        CountySubmission,
+        RetrievalRequest,
+        RetrievalItem,
+        StoredFile,
+    )
 
     async def counts() -> dict[str, int]:
         return {
@@ -65,7 +82,7 @@ async def test_demo_data_is_idempotent(db: AsyncSession) -> None:
         }
 
     before = await counts()
-    await load_demo_data(db)
+    await load_demo_data(db, app.state.storage)
     await db.commit()
     assert before == await counts()
     assert before["organizations"] == 17 and before["users"] == 8 and before["projects"] >= 40

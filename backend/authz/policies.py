@@ -45,6 +45,11 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "self_checks:oversee": _roles("city", "county"),
     "findings:read": _roles("city", "county", "agency"),
     "findings:raise": _roles("city", "county"),
+    "files:read": lambda actor: True,
+    "uploads:write": lambda actor: True,
+    "retrieval:read": _roles("city", "county", "agency"),
+    "retrieval:manage": _roles("city"),
+    "retrieval:submit": _roles("agency"),
 }
 
 

@@ -24,11 +24,17 @@ from backend.models import (
     Enterprise,
     Evaluator,
     Finding,
+    FindingFile,
     Liaison,
     Notification,
     Organization,
     Project,
+    RetrievalItem,
+    RetrievalItemFile,
+    RetrievalRequest,
     SelfCheck,
+    StoredFile,
+    Upload,
     User,
 )
 
@@ -202,3 +208,33 @@ def _findings(scope: AccessScope) -> ColumnElement[bool]:
 @scope_rule(Notification)
 def _notifications(scope: AccessScope) -> ColumnElement[bool]:
     return Notification.organization_id == scope.organization_id
+
+
+scope_rule(RetrievalRequest)(_by_county_or_agency(RetrievalRequest.county_id, RetrievalRequest.agency_id))
+
+
+@scope_rule(Upload)
+def _uploads(scope: AccessScope) -> ColumnElement[bool]:
+    # Uploads in progress are private to the organisation that started them (an agency's head office included).
+    return Upload.organization_id.in_(scope.own_organization_ids)
+
+
+@scope_rule(StoredFile)
+def _stored_files(scope: AccessScope) -> ColumnElement[bool]:
+    """A file is visible to its uploader's organisation and to whoever may see a record it is attached to."""
+    if scope.is_city:
+        return true()
+    attached_to_request = (
+        select(RetrievalItemFile.id)
+        .join(RetrievalItem, RetrievalItem.id == RetrievalItemFile.item_id)
+        .join(RetrievalRequest, RetrievalRequest.id == RetrievalItem.request_id)
+        .where(RetrievalItemFile.file_id == StoredFile.id, scope_clause(RetrievalRequest, scope))
+        .exists()
+    )
+    attached_to_finding = (
+        select(FindingFile.id)
+        .join(Finding, Finding.id == FindingFile.finding_id)
+        .where(FindingFile.file_id == StoredFile.id, scope_clause(Finding, scope))
+        .exists()
+    )
+    return or_(StoredFile.organization_id.in_(scope.own_organization_ids), attached_to_request, attached_to_finding)

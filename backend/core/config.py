@@ -39,6 +39,23 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = 65536
     cookie_secure: bool = False
     spa_dir: Path = PROJECT_ROOT / "frontend" / "dist"
+    # Files: "local" keeps them under storage_dir; "s3" in an S3-compatible bucket (several app machines).
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_dir: Path = PROJECT_ROOT / "var" / "storage"
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_bucket: str = "anping"
+    s3_prefix: str = ""
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    upload_max_bytes: int = 2 * 1024**3
+    # An upload with no new bytes for this long is abandoned: its partial is deleted.
+    upload_expiry_hours: float = 24
+    upload_purge_interval_seconds: float = 600
+    # A zip is refused beyond these (a zip bomb, or not an archive anyone could review).
+    zip_max_entries: int = 20_000
+    zip_max_ratio: int = 200
+    zip_max_uncompressed_bytes: int = 20 * 1024**3
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -29,6 +29,7 @@ from backend.models import (
     SiteVisit,
 )
 from backend.models.base import utcnow
+from backend.storage import Storage
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = [
@@ -398,7 +399,9 @@ async def _county_work(session: AsyncSession, campaign: Campaign, orgs: dict[str
     await session.flush()
 
 
-async def load_registry_demo(session: AsyncSession, orgs: dict[str, int], city_admin_id: int | None) -> None:
+async def load_registry_demo(
+    session: AsyncSession, orgs: dict[str, int], city_admin_id: int | None, storage: Storage
+) -> None:
     today = calendar.today()
     rng = random.Random(20240905)
     campaign = await _campaigns(session, today)
@@ -410,3 +413,6 @@ async def load_registry_demo(session: AsyncSession, orgs: dict[str, int], city_a
     from backend.demo.self_checks import load_self_check_demo
 
     await load_self_check_demo(session, campaign, city_admin_id)
+    from backend.demo.retrieval import load_retrieval_demo
+
+    await load_retrieval_demo(session, storage, campaign)

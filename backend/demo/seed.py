@@ -12,6 +12,7 @@ from backend.auth.passwords import hash_password
 from backend.demo.registry import load_registry_demo
 from backend.models import Organization, User
 from backend.models.organization import ROLE_BY_KIND
+from backend.storage import Storage
 
 DEMO_PASSWORD = "Anping@2024"
 
@@ -64,7 +65,7 @@ async def _organization(session: AsyncSession, *, kind: str, name: str, **fields
     return organization
 
 
-async def load_demo_data(session: AsyncSession) -> dict[str, int]:
+async def load_demo_data(session: AsyncSession, storage: Storage) -> dict[str, int]:
     """Create what is missing; returns the ids of the demo organisations by name."""
     organizations: dict[str, Organization] = {}
     organizations[CITY[0]] = await _organization(session, kind="city", name=CITY[0], division_code=CITY[1])
@@ -105,5 +106,5 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
     await session.flush()
     ids = {name: organization.id for name, organization in organizations.items()}
     city_admin = await session.scalar(select(User.id).where(User.username == "city.admin"))
-    await load_registry_demo(session, ids, city_admin)
+    await load_registry_demo(session, ids, city_admin, storage)
     return ids

@@ -144,7 +144,6 @@ async def load_self_check_demo(session: AsyncSession, campaign: Campaign, city_a
                         measure="补充带时间地点水印的现场影像资料",
                         deadline=today + timedelta(days=15 - index),
                         status=finding_status,
-                        evidence=[],
                         rectification_note="已补充现场影像资料"
                         if finding_status in ("submitted", "accepted")
                         else None,
@@ -183,7 +182,6 @@ async def load_self_check_demo(session: AsyncSession, campaign: Campaign, city_a
                 measure="向省厅提交变更申请",
                 deadline=today - timedelta(days=2),  # overdue
                 status="rectifying",
-                evidence=[],
             )
             q4.events = [
                 FindingEvent(from_status=None, to_status="open", actor_name=agency.contact_name, occurred_at=submitted)

@@ -10,7 +10,14 @@ from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES
 from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
 from backend.findings import service
-from backend.findings.schemas import FindingCode, FindingCreate, FindingDetail, FindingRead, FindingTransitionIn
+from backend.findings.schemas import (
+    EvidenceIn,
+    FindingCode,
+    FindingCreate,
+    FindingDetail,
+    FindingRead,
+    FindingTransitionIn,
+)
 from backend.models import Finding
 
 router = APIRouter(
@@ -74,3 +81,25 @@ async def transition_finding(
     finding_id: int, body: FindingTransitionIn, session: DbSession, principal: Reader
 ) -> FindingDetail:
     return await service.transition(session, principal, finding_id, body)
+
+
+@router.post(
+    "/{finding_id}/evidence",
+    operation_id="add_finding_evidence",
+    summary="添加佐证材料（机构：整改材料，提交验收前；市级或发现问题的县区：检查、验收材料）",
+)
+async def add_finding_evidence(
+    finding_id: int, body: EvidenceIn, session: DbSession, principal: Reader
+) -> FindingDetail:
+    return await service.add_evidence(session, principal, finding_id, body)
+
+
+@router.delete(
+    "/{finding_id}/evidence/{evidence_id}",
+    operation_id="remove_finding_evidence",
+    summary="移除本单位添加的佐证材料",
+)
+async def remove_finding_evidence(
+    finding_id: int, evidence_id: int, session: DbSession, principal: Reader
+) -> FindingDetail:
+    return await service.remove_evidence(session, principal, finding_id, evidence_id)

@@ -43,6 +43,16 @@ def may(actor: Actor, transition: Transition, source_organization_id: int | None
     return actor.role == "city" or (actor.role == "county" and actor.organization_id == source_organization_id)
 
 
+def may_add_evidence(actor: Actor, status: str, agency_id: int, source_organization_id: int | None) -> bool:
+    """The agency documents its rectification until it submits it; the city or the raising county adds its own
+    material (inspection photos, acceptance records) until the finding is accepted."""
+    if status in CLOSED:
+        return False
+    if actor.role == "agency":
+        return status != "submitted" and (actor.is_admin or actor.api_token_id is not None)
+    return actor.role == "city" or (actor.role == "county" and actor.organization_id == source_organization_id)
+
+
 def check_transition(actor: Actor, action: str, status: str, source_organization_id: int | None) -> Transition:
     transition = TRANSITIONS[action]
     if not may(actor, transition, source_organization_id):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from backend.files.schemas import FileRead
 
 FindingCode = Literal["Q1", "Q2", "Q3", "Q4", "Q5", "R1", "R2", "R3", "R4"]
 Severity = Literal["minor", "major", "critical"]
@@ -44,13 +46,28 @@ class FindingRead(BaseModel):
     is_overdue: bool
     rectification_note: str | None
     reopened_reason: str | None
-    evidence: list[dict[str, Any]]
     created_at: datetime
     updated_at: datetime
 
 
+class EvidenceRead(BaseModel):
+    id: int
+    file: FileRead
+    note: str | None
+    added_by_organization_id: int
+    added_at: datetime
+
+
 class FindingDetail(FindingRead):
     events: list[FindingEventRead]
+    evidence: list[EvidenceRead] = Field(description="佐证材料：检查照片、整改前后对比、验收材料等")
+
+
+class EvidenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file_id: int = Field(description="上传完成后得到的文件编号（本单位上传）")
+    note: str | None = Field(default=None, max_length=200, description="说明，如“整改后现场照片”")
 
 
 class FindingCreate(BaseModel):
@@ -75,4 +92,3 @@ class FindingTransitionIn(BaseModel):
     action: FindingAction
     note: str | None = Field(default=None, max_length=1000, description="退回重新整改时必填：退回原因")
     rectification_note: str | None = Field(default=None, max_length=2000, description="提交验收时的整改情况说明")
-    evidence: list[dict[str, Any]] | None = Field(default=None, max_length=50, description="整改佐证（文件编号、名称）")

@@ -13,10 +13,19 @@ from backend.auth.actor import Actor
 from backend.authz.policies import Principal
 from backend.authz.scope import AccessScope, scoped_select
 from backend.core import calendar
-from backend.core.errors import NotFound, ValidationFailed
+from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend.files.schemas import file_read
 from backend.findings import policies
-from backend.findings.schemas import FindingCreate, FindingDetail, FindingEventRead, FindingRead, FindingTransitionIn
-from backend.models import Agency, Evaluator, Finding, FindingEvent, Project, User
+from backend.findings.schemas import (
+    EvidenceIn,
+    EvidenceRead,
+    FindingCreate,
+    FindingDetail,
+    FindingEventRead,
+    FindingRead,
+    FindingTransitionIn,
+)
+from backend.models import Agency, Evaluator, Finding, FindingEvent, FindingFile, Project, StoredFile, User
 from backend.models.base import utcnow
 
 SORTABLE = {
@@ -98,7 +107,6 @@ def to_read(row: Any, today: date) -> FindingRead:
         is_overdue=is_overdue(finding, today),
         rectification_note=finding.rectification_note,
         reopened_reason=finding.reopened_reason,
-        evidence=list(finding.evidence or []),
         created_at=finding.created_at,
         updated_at=finding.updated_at,
     )
@@ -113,9 +121,82 @@ async def detail(session: AsyncSession, scope: AccessScope, finding_id: int) -> 
     ).first()
     if row is None:
         raise NotFound("问题不存在")
+    evidence = (
+        await session.execute(
+            select(FindingFile, StoredFile)
+            .join(StoredFile, StoredFile.id == FindingFile.file_id)
+            .where(FindingFile.finding_id == finding_id)
+            .order_by(FindingFile.id)
+        )
+    ).all()
     return FindingDetail(
-        **to_read(row, today).model_dump(), events=[FindingEventRead.model_validate(e) for e in row[0].events]
+        **to_read(row, today).model_dump(),
+        events=[FindingEventRead.model_validate(e) for e in row[0].events],
+        evidence=[
+            EvidenceRead(
+                id=link.id,
+                file=file_read(stored),
+                note=link.note,
+                added_by_organization_id=link.added_by_organization_id,
+                added_at=link.added_at,
+            )
+            for link, stored in evidence
+        ],
     )
+
+
+async def _evidence_target(session: AsyncSession, principal: Principal, finding_id: int) -> Finding:
+    finding = await session.scalar(scoped_select(Finding, principal.scope).where(Finding.id == finding_id))
+    if finding is None:
+        raise NotFound("问题不存在")
+    actor = principal.actor
+    if not policies.may_add_evidence(actor, finding.status, finding.agency_id, finding.source_organization_id):
+        if finding.status in policies.CLOSED or (actor.role == "agency" and finding.status == "submitted"):
+            raise Conflict(f"问题当前状态为“{policies.STATUS_NAMES[finding.status]}”，不能再修改佐证材料")
+        raise Forbidden("您没有执行此操作的权限")
+    return finding
+
+
+async def add_evidence(session: AsyncSession, principal: Principal, finding_id: int, data: EvidenceIn) -> FindingDetail:
+    finding = await _evidence_target(session, principal, finding_id)
+    own = principal.scope.own_organization_ids
+    stored = await session.scalar(
+        select(StoredFile).where(StoredFile.id == data.file_id, StoredFile.organization_id.in_(own))
+    )
+    if stored is None:
+        raise NotFound("文件不存在，或不是本单位上传的文件", field="file_id")
+    exists_already = await session.scalar(
+        select(FindingFile.id).where(FindingFile.finding_id == finding.id, FindingFile.file_id == stored.id)
+    )
+    if exists_already is None:
+        session.add(
+            FindingFile(
+                finding_id=finding.id,
+                file_id=stored.id,
+                note=data.note,
+                added_by_id=principal.actor.user_id,
+                added_by_organization_id=principal.actor.organization_id,
+                added_at=utcnow(),
+            )
+        )
+        await session.flush()
+    return await detail(session, principal.scope, finding.id)
+
+
+async def remove_evidence(
+    session: AsyncSession, principal: Principal, finding_id: int, evidence_id: int
+) -> FindingDetail:
+    finding = await _evidence_target(session, principal, finding_id)
+    link = await session.scalar(
+        select(FindingFile).where(FindingFile.id == evidence_id, FindingFile.finding_id == finding.id)
+    )
+    if link is None:
+        raise NotFound("佐证材料不存在")
+    if link.added_by_organization_id not in principal.scope.own_organization_ids:
+        raise Forbidden("只能移除本单位添加的佐证材料")
+    await session.delete(link)
+    await session.flush()
+    return await detail(session, principal.scope, finding.id)
 
 
 async def actor_name(session: AsyncSession, actor: Actor) -> str:
@@ -181,7 +262,6 @@ async def create(session: AsyncSession, principal: Principal, data: FindingCreat
         description=data.description,
         measure=data.measure,
         deadline=data.deadline,
-        evidence=[],
     )
     session.add(finding)
     await session.flush()
@@ -205,8 +285,6 @@ async def transition(
     finding.status = step.target
     if data.rectification_note is not None:
         finding.rectification_note = data.rectification_note
-    if data.evidence is not None:
-        finding.evidence = data.evidence
     if data.action == "reopen":
         finding.reopened_reason = data.note
         finding.accepted_at = None

@@ -3,6 +3,14 @@
 from backend.models.audit import AuditEvent
 from backend.models.base import Base
 from backend.models.campaign import Campaign, CampaignDeadline, CampaignPhase
+from backend.models.files import (
+    FindingFile,
+    RetrievalItem,
+    RetrievalItemFile,
+    RetrievalRequest,
+    StoredFile,
+    Upload,
+)
 from backend.models.organization import Organization
 from backend.models.reference import ReferenceCode
 from backend.models.registry import (
@@ -43,6 +51,7 @@ __all__ = [
     "EvaluatorVerification",
     "Finding",
     "FindingEvent",
+    "FindingFile",
     "Liaison",
     "Notification",
     "Organization",
@@ -50,9 +59,14 @@ __all__ = [
     "ProjectMember",
     "ReferenceCode",
     "RefreshToken",
+    "RetrievalItem",
+    "RetrievalItemFile",
+    "RetrievalRequest",
     "SelfCheck",
     "SelfCheckItem",
     "SelfCheckProjectRow",
     "SiteVisit",
+    "StoredFile",
+    "Upload",
     "User",
 ]

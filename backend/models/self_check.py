@@ -120,7 +120,6 @@ class Finding(IdMixin, TimestampMixin, Base):
     measure: Mapped[str | None] = mapped_column(String(2000))
     deadline: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
-    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     rectification_note: Mapped[str | None] = mapped_column(String(2000))
     reopened_reason: Mapped[str | None] = mapped_column(String(1000))
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

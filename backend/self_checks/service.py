@@ -244,7 +244,6 @@ async def _raise_findings(session: AsyncSession, principal: Principal, self_chec
         "source_id": self_check.id,
         "source_organization_id": self_check.agency_id,
         "agency_id": self_check.agency_id,
-        "evidence": [],
     }
     if self_check.kind == "qualification":
         for item in self_check.items:
