@@ -49,6 +49,7 @@ PUBLIC = {
     ("GET", "/api/v1/docs"),
     ("GET", "/api/v1/docs/oauth2-redirect"),
     ("GET", "/{path:path}"),  # the SPA
+    ("GET", "/api/v1/files/{file_id}/download"),  # authorised by its signed link, tested in test_uploads
 }
 
 Body = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None
@@ -383,6 +384,7 @@ MATRIX += [
     # files: the uploader's organisation, and whoever sees a record the file is attached to
     Row("GET", "/api/v1/files/{file}", statuses(200), targeted=True),
     Row("GET", "/api/v1/files/{file}/content", statuses(200), targeted=True),
+    Row("POST", "/api/v1/files/{file}/link", statuses(200), targeted=True),
     # report retrieval (附件4)
     Row("GET", "/api/v1/retrieval-requests", statuses(200, **RETRIEVAL_READERS)),
     Row(

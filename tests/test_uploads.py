@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.app import create_app
+from backend.auth import tokens
 from backend.core.config import Settings
 from backend.demo.files import archive_zip, minimal_pdf, process_archive
 from backend.files import inspection
@@ -235,6 +236,8 @@ async def test_refused_content(
     assert await file_count(db, sha) == 0
     assert not stored_path(settings, sha).exists()
     assert (await client.get(location, headers=headers)).json()["rejected_reason"] == response.json()["detail"]
+    gone = await client.head(location, headers={**headers, **tus.TUS})
+    assert gone.status_code == 410
 
 
 async def test_too_many_zip_entries_is_refused(database_url: str) -> None:
@@ -419,3 +422,50 @@ async def test_overlong_metadata_is_cut_to_what_is_stored(client: httpx.AsyncCli
     location = await tus.create(client, headers, 10, "报" * 300 + ".pdf", filetype="application/" + "x" * 200)
     status = (await client.get(location, headers=headers)).json()
     assert status["filename"] == "报" * 251 + ".pdf"
+
+
+async def test_the_app_purges_abandoned_uploads_by_itself(database_url: str, tmp_path: Any) -> None:
+    settings = make_settings(
+        database_url, storage_dir=tmp_path, upload_expiry_hours=0.5 / 3600, upload_purge_interval_seconds=0.2
+    )
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            headers = await login(client, "agency.a.admin")
+            location = await tus.create(client, headers, 100, "中断.pdf")
+            await tus.patch(client, headers, location, 0, PDF[:30])
+            partial = tmp_path / "partials" / location.rsplit("/", 1)[1]
+            assert partial.exists()
+            for _ in range(50):
+                if not partial.exists():
+                    break
+                await asyncio.sleep(0.1)
+            assert not partial.exists()
+            assert (await client.head(location, headers={**headers, **tus.TUS})).status_code == 404
+
+
+async def test_a_download_link_works_without_a_login_header_and_only_briefly(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    headers = await login(client, "agency.a.admin")
+    data = minimal_pdf("link", os.urandom(8).hex())
+    result = await tus.upload(client, headers, data, "评价报告.pdf")
+    link = await client.post(f"/api/v1/files/{result.file_id}/link?inline=true", headers=headers)
+    assert link.status_code == 200
+    url = link.json()["url"]
+    whole = await client.get(url)
+    assert whole.status_code == 200 and whole.content == data
+    assert whole.headers["Content-Disposition"].startswith("inline; ")
+    part = await client.get(url, headers={"Range": "bytes=0-4"})
+    assert part.status_code == 206 and part.content == b"%PDF-"
+    # A link for one file opens no other; a forged or expired one opens nothing.
+    other = await tus.upload(client, headers, minimal_pdf("other", os.urandom(8).hex()))
+    token = url.split("token=")[1].split("&")[0]
+    assert (await client.get(f"/api/v1/files/{other.file_id}/download?token={token}")).status_code == 403
+    assert (await client.get(f"/api/v1/files/{result.file_id}/download?token=forged")).status_code == 403
+    expired = tokens.create_file_link_token(settings, result.file_id, 5, now=utcnow() - timedelta(minutes=6))
+    refused = await client.get(f"/api/v1/files/{result.file_id}/download?token={expired}")
+    assert refused.status_code == 403 and "已过期" in refused.json()["detail"]
+    stranger = await login(client, "agency.b.admin")
+    assert (await client.post(f"/api/v1/files/{result.file_id}/link", headers=stranger)).status_code == 404

@@ -15,6 +15,7 @@ from backend.models.base import utcnow
 
 ALGORITHM = "HS256"
 ACCESS_TYPE = "access"
+FILE_LINK_TYPE = "file"
 API_TOKEN_PREFIX = "anp_"
 
 
@@ -47,6 +48,33 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims | None:
         return None
     try:
         return AccessClaims(user_id=int(claims["sub"]), session_id=int(claims["sid"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def create_file_link_token(settings: Settings, file_id: int, minutes: int, now: datetime | None = None) -> str:
+    """A short-lived capability to download one file, minted after the requester's scope was checked, so that a
+    browser can fetch a large file with a plain link (streamed to disk, resumable) instead of a scripted request."""
+    issued = now or utcnow()
+    claims = {
+        "sub": str(file_id),
+        "typ": FILE_LINK_TYPE,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + timedelta(minutes=minutes)).timestamp()),
+    }
+    return str(jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM))
+
+
+def file_link_target(settings: Settings, token: str) -> int | None:
+    """The file a valid, unexpired download-link token grants, or None."""
+    try:
+        claims = jwt.decode(token, settings.secret_key, algorithms=[ALGORITHM])
+    except JWTError:
+        return None
+    if claims.get("typ") != FILE_LINK_TYPE:
+        return None
+    try:
+        return int(claims["sub"])
     except (KeyError, TypeError, ValueError):
         return None
 

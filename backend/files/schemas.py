@@ -51,6 +51,11 @@ def file_read(stored: StoredFile, *, with_listing: bool = False) -> FileRead:
     )
 
 
+class FileLink(BaseModel):
+    url: str = Field(description="下载地址（含一次性令牌），有效期内可直接在浏览器中打开")
+    expires_at: datetime
+
+
 class UploadRead(BaseModel):
     id: str
     filename: str

@@ -25,6 +25,7 @@ class RetrievalRequestCreate(BaseModel):
 class RetrievalRequestRead(BaseModel):
     id: int
     campaign_id: int
+    campaign_name: str
     agency_id: int
     agency_name: str
     county_id: int | None

@@ -18,6 +18,7 @@ from backend.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from backend.files.schemas import file_read
 from backend.models import (
     Agency,
+    Campaign,
     Enterprise,
     Notification,
     Organization,
@@ -80,6 +81,7 @@ def list_statement(
         scoped_select(RetrievalRequest, scope)
         .add_columns(
             Agency.name.label("agency_name"),
+            Campaign.name.label("campaign_name"),
             _count().label("item_count"),
             _count(RetrievalItem.status == "received").label("received_count"),
             _count(RetrievalItem.status == "returned").label("returned_count"),
@@ -89,6 +91,7 @@ def list_statement(
             ).label("missing_count"),
         )
         .join(Agency, Agency.id == RetrievalRequest.agency_id)
+        .join(Campaign, Campaign.id == RetrievalRequest.campaign_id)
     )
     if campaign_id is not None:
         statement = statement.where(RetrievalRequest.campaign_id == campaign_id)
@@ -108,6 +111,7 @@ def to_read(row: Any) -> RetrievalRequestRead:
     return RetrievalRequestRead(
         id=request.id,
         campaign_id=request.campaign_id,
+        campaign_name=row.campaign_name,
         agency_id=request.agency_id,
         agency_name=row.agency_name,
         county_id=request.county_id,

@@ -110,6 +110,9 @@ async def head_upload(
 ) -> Response:
     _check_version(tus_resumable)
     upload = await service.get(session, principal, upload_id)
+    if upload.status == "rejected":
+        # Gone, so that a tus client does not take the full offset for success; GET tells why.
+        raise service.UploadGone(upload.rejected_reason or "文件内容不被接受", headers=_tus_headers())
     return Response(
         status_code=200, headers={**_tus_headers(upload), "Upload-Metadata": service.encode_metadata(upload)}
     )

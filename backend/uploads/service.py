@@ -66,6 +66,11 @@ class ChecksumMismatch(AppError):
     title = "校验值不一致"
 
 
+class UploadGone(AppError):
+    status_code = 410
+    title = "上传已被拒收"
+
+
 class ContentRejected(AppError):
     status_code = 422
     title = "文件内容不被接受"

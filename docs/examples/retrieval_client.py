@@ -3,7 +3,7 @@
 For every open request it uploads, per project, `<report number>.pdf` (the report) and `<report number>.zip`
 (the process-control archive) from a folder, resuming any upload that was interrupted, then submits.
 
-    ANPING_URL=http://127.0.0.1:8000 ANPING_TOKEN=apt_... python retrieval_client.py REPORTS_FOLDER
+    ANPING_URL=http://127.0.0.1:8000 ANPING_TOKEN=anp_... python retrieval_client.py REPORTS_FOLDER
 """
 
 from __future__ import annotations

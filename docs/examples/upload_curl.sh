@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Upload one file for one project of a retrieval request with curl, resumably (tus 1.0.0), and attach it.
-# Usage: ANPING_URL=http://127.0.0.1:8000 ANPING_TOKEN=apt_... ./upload_curl.sh REQUEST_ID ITEM_ID SLOT FILE
+# Usage: ANPING_URL=http://127.0.0.1:8000 ANPING_TOKEN=anp_... ./upload_curl.sh REQUEST_ID ITEM_ID SLOT FILE
 #   SLOT is "report" (the report, a PDF) or "archive" (the process-control archive: a zip, or PDFs/images).
 # Interrupted? Run it again with UPLOAD_URL set to the address it printed: it continues from the server's offset.
 set -euo pipefail

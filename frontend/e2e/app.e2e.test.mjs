@@ -22,9 +22,9 @@ import {
   useBackend,
 } from './harness.mjs'
 
-const CITY_NAV = ['专项整治', '评价机构', '评价人员', '企业', '评价项目', '联络员', '县区报送', '用户管理', '接口令牌', '审计日志']
-const COUNTY_NAV = ['企业', '评价项目', '评价机构', '评价人员', '联络员', '县区报送', '用户管理', '接口令牌']
-const AGENCY_NAV = ['本机构信息', '评价人员', '评价项目', '用户管理', '接口令牌']
+const CITY_NAV = ['专项整治', '评价机构', '评价人员', '企业', '评价项目', '联络员', '县区报送', '报告调阅', '用户管理', '接口令牌', '审计日志']
+const COUNTY_NAV = ['报告调阅', '企业', '评价项目', '评价机构', '评价人员', '联络员', '县区报送', '用户管理', '接口令牌']
+const AGENCY_NAV = ['报告调阅', '本机构信息', '评价人员', '评价项目', '用户管理', '接口令牌']
 const REGISTRY_NAV = ['专项整治', '评价机构', '本机构信息', '评价人员', '企业', '评价项目', '联络员', '县区报送']
 
 /** The demo accounts and what their navigation must (not) offer, in order. */
@@ -35,8 +35,8 @@ const ACCOUNTS = [
   { username: 'agency.a.admin', role: 'agency', nav: AGENCY_NAV, notNav: ['审计日志', '专项整治', '评价机构', '企业', '联络员', '县区报送'] },
   { username: 'agency.a.branch', role: 'agency', nav: AGENCY_NAV, notNav: ['审计日志', '专项整治', '评价机构', '企业', '联络员', '县区报送'] },
   { username: 'agency.b.admin', role: 'agency', nav: AGENCY_NAV, notNav: ['审计日志', '专项整治', '评价机构', '企业', '联络员', '县区报送'] },
-  { username: 'expert.1', role: 'expert', nav: [], notNav: ['用户管理', '接口令牌', '审计日志', ...REGISTRY_NAV] },
-  { username: 'expert.2', role: 'expert', nav: [], notNav: ['用户管理', '接口令牌', '审计日志', ...REGISTRY_NAV] },
+  { username: 'expert.1', role: 'expert', nav: [], notNav: ['用户管理', '接口令牌', '审计日志', '报告调阅', ...REGISTRY_NAV] },
+  { username: 'expert.2', role: 'expert', nav: [], notNav: ['用户管理', '接口令牌', '审计日志', '报告调阅', ...REGISTRY_NAV] },
 ]
 
 describe('Anping SPA shell (e2e)', () => {

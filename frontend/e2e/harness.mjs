@@ -203,6 +203,8 @@ export function useBackend() {
       env: {
         ...process.env,
         ANPING_DATABASE_URL: `sqlite+aiosqlite:///${join(backend.tempDir, 'e2e.db')}`,
+        // Uploaded and demo files go to the run's scratch folder, not the repository's var/storage.
+        ANPING_STORAGE_DIR: join(backend.tempDir, 'storage'),
         ANPING_ENV: 'development',
         ANPING_SPA_DIR: distDir,
       },

@@ -150,3 +150,22 @@ export type FindingAction = FindingTransition['action']
 
 export type NotificationPage = SuccessBody<paths['/api/v1/notifications']['get']>
 export type AppNotification = NotificationPage['items'][number]
+
+// --- Files, resumable uploads (tus) and report retrieval (附件4) ---
+
+export type FileRead = SuccessBody<paths['/api/v1/files/{file_id}']['get']>
+export type UploadStatus = SuccessBody<paths['/api/v1/uploads/{upload_id}']['get']>
+
+export type RetrievalRequestPage = SuccessBody<paths['/api/v1/retrieval-requests']['get']>
+export type RetrievalRequest = RetrievalRequestPage['items'][number]
+export type RetrievalQuery = QueryOf<paths['/api/v1/retrieval-requests']['get']>
+export type RetrievalStatus = RetrievalRequest['status']
+export type RetrievalRequestCreate = JsonBody<paths['/api/v1/retrieval-requests']['post']>
+export type RetrievalDetail = SuccessBody<paths['/api/v1/retrieval-requests/{request_id}']['get']>
+export type RetrievalItem = RetrievalDetail['items'][number]
+export type RetrievalItemStatus = RetrievalItem['status']
+export type AttachedFile = RetrievalItem['files'][number]
+export type RetrievalSlot = AttachedFile['slot']
+export type AttachFileIn = JsonBody<paths['/api/v1/retrieval-requests/{request_id}/items/{item_id}/files']['post']>
+export type ItemReviewIn = JsonBody<paths['/api/v1/retrieval-requests/{request_id}/items/{item_id}/review']['post']>
+export type ReviewDecision = ItemReviewIn['decision']

@@ -202,3 +202,64 @@ describe('registry navigation per role', () => {
     expect(decide('/projects', expertUser)).toBe('/expert')
   })
 })
+
+// The demo accounts' full permission lists since report retrieval (附件4) and uploads landed.
+const CURRENT = {
+  city: [...REGISTRY.city, 'files:read', 'findings:raise', 'findings:read', 'retrieval:manage', 'retrieval:read', 'self_checks:oversee', 'self_checks:read', 'uploads:write'],
+  county: [...REGISTRY.county, 'files:read', 'findings:raise', 'findings:read', 'retrieval:read', 'self_checks:oversee', 'self_checks:read', 'uploads:write'],
+  agency: [...REGISTRY.agency, 'files:read', 'findings:read', 'retrieval:read', 'retrieval:submit', 'self_checks:fill', 'self_checks:read', 'uploads:write'],
+  expert: [...REGISTRY.expert, 'files:read', 'uploads:write'],
+}
+
+describe('report retrieval (报告调阅) navigation', () => {
+  const titles = (who: Principal) => menuEntries(layoutChildren, who).map((e) => `${e.title} ${e.path}`)
+
+  it('lists 报告调阅 after 问题清单 for the city', () => {
+    expect(titles(principal('city', CURRENT.city))).toEqual([
+      '市级工作台 /city',
+      '专项整治 /campaigns',
+      '评价机构 /agencies',
+      '评价人员 /evaluators',
+      '企业 /enterprises',
+      '评价项目 /projects',
+      '联络员 /liaisons',
+      '县区报送 /county-progress',
+      '自查督导 /self-check-oversight',
+      '问题清单 /findings',
+      '报告调阅 /retrieval',
+      '用户管理 /users',
+      '接口令牌 /api-tokens',
+      '审计日志 /audit',
+      '我的账号 /me',
+    ])
+  })
+
+  it('puts it among a county’s daily work', () => {
+    expect(titles(principal('county', CURRENT.county)).slice(0, 5)).toEqual([
+      '县区工作台 /county',
+      '自查督导 /self-check-oversight',
+      '问题清单 /findings',
+      '报告调阅 /retrieval',
+      '企业 /enterprises',
+    ])
+  })
+
+  it('puts it right after the self-checks for an agency', () => {
+    expect(titles(principal('agency', CURRENT.agency)).slice(0, 4)).toEqual(['机构工作台 /agency', '自查自改 /self-checks', '报告调阅 /retrieval', '问题清单 /findings'])
+  })
+
+  it('does not offer it to an expert', () => {
+    expect(titles(principal('expert', CURRENT.expert))).toEqual(['专家工作台 /expert', '我的账号 /me'])
+  })
+
+  it('guards the list and the detail page by retrieval:read', () => {
+    for (const role of ['city', 'county', 'agency'] as const) {
+      expect(decide('/retrieval', principal(role, CURRENT[role]))).toBe(true)
+      expect(decide('/retrieval/12', principal(role, CURRENT[role]))).toBe(true)
+    }
+    expect(decide('/retrieval', principal('expert', CURRENT.expert))).toBe('/expert')
+    expect(decide('/retrieval/12', principal('expert', CURRENT.expert))).toBe('/expert')
+    expect(decide('/retrieval/12', null)).toEqual({ name: 'login', query: { redirect: '/retrieval/12' } })
+    expect(router.resolve('/retrieval/12').name).toBe('retrieval-detail')
+  })
+})

@@ -32,6 +32,11 @@ export const PERMISSIONS = [
   'self_checks:oversee',
   'findings:read',
   'findings:raise',
+  'files:read',
+  'uploads:write',
+  'retrieval:read',
+  'retrieval:manage',
+  'retrieval:submit',
 ] as const
 
 export type Permission = (typeof PERMISSIONS)[number]
@@ -69,8 +74,8 @@ export interface MenuEntry {
  * order. The route table's own order is the city's.
  */
 export const MENU_ORDER: Partial<Record<Role, readonly string[]>> = {
-  county: ['county-home', 'self-check-oversight', 'findings', 'enterprises', 'projects', 'agencies', 'evaluators', 'liaisons', 'county-progress'],
-  agency: ['agency-home', 'self-checks', 'findings', 'my-agency', 'evaluators', 'projects'],
+  county: ['county-home', 'self-check-oversight', 'findings', 'retrieval', 'enterprises', 'projects', 'agencies', 'evaluators', 'liaisons', 'county-progress'],
+  agency: ['agency-home', 'self-checks', 'retrieval', 'findings', 'my-agency', 'evaluators', 'projects'],
 }
 
 /** The navigation entries a user may open: route order, or the role's `MENU_ORDER` first. */

@@ -145,6 +145,19 @@ export const layoutChildren: RouteRecordRaw[] = [
     meta: { permission: 'findings:read', menu: false, title: '问题详情' },
   },
   {
+    path: 'retrieval',
+    name: 'retrieval',
+    component: () => import('@/features/retrieval/RetrievalListPage.vue'),
+    meta: { permission: 'retrieval:read', title: '报告调阅', icon: 'FolderOpened' },
+  },
+  {
+    path: 'retrieval/:id',
+    name: 'retrieval-detail',
+    component: () => import('@/features/retrieval/RetrievalDetailPage.vue'),
+    props: true,
+    meta: { permission: 'retrieval:read', menu: false, title: '调阅详情' },
+  },
+  {
     path: 'users',
     name: 'users',
     component: () => import('@/features/users/UsersPage.vue'),

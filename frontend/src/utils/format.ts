@@ -45,3 +45,24 @@ export function blankToNull(value: string | null | undefined): string | null {
 export function countyShort(name: string | null | undefined): string {
   return name ? name.replace(/应急管理局$/, '') : '—'
 }
+
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB']
+
+/**
+ * A byte count for people, in binary units as file managers show them: `512 B`, `1.5 KB`, `8 MB`, `2.3 GB`
+ * (one decimal below 100, none above; a trailing `.0` is dropped).
+ */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—'
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  if (unit === 0) return `${Math.round(value)} B`
+  // Rounding may carry into the next unit (1023.96 KB → "1024 KB"); step up instead.
+  if (value >= 1023.95 && unit < BYTE_UNITS.length - 1) return `1 ${BYTE_UNITS[unit + 1]}`
+  const text = value >= 100 ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, '')
+  return `${text} ${BYTE_UNITS[unit]}`
+}
