@@ -33,7 +33,7 @@ from backend.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from backend.files import inspection
 from backend.models import StoredFile, Upload
 from backend.models.base import utcnow
-from backend.storage import Storage
+from backend.storage import PartialWriter, Storage
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,termination,checksum,expiration"
@@ -285,6 +285,42 @@ async def _release_after_failure(session: AsyncSession, upload_id: str, token: s
     await session.commit()
 
 
+class _Pipeline:
+    """Hashes and writes 1 MiB blocks in worker threads while the event loop receives the next ones, with at
+    most DEPTH blocks waiting, so memory stays bounded whatever the file size. It never stops half-way through a
+    write: after a failure it drains the queue and reports the failure at the end."""
+
+    DEPTH = 4
+
+    def __init__(self, writer: PartialWriter, digests: list[Any]) -> None:
+        self._writer, self._digests = writer, digests
+        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=self.DEPTH)
+        self.failure: BaseException | None = None
+        self._task = asyncio.create_task(self._consume())
+
+    async def _consume(self) -> None:
+        while (data := await self._queue.get()) is not None:
+            if self.failure is not None:
+                continue
+            try:
+                await asyncio.gather(
+                    self._writer.write(data), *(asyncio.to_thread(digest.update, data) for digest in self._digests)
+                )
+            except Exception as error:
+                self.failure = error
+
+    async def put(self, data: bytes) -> None:
+        if self.failure is not None:
+            raise self.failure
+        await self._queue.put(data)
+
+    async def finish(self) -> None:
+        await self._queue.put(None)
+        await self._task
+        if self.failure is not None:
+            raise self.failure
+
+
 async def _receive(
     session: AsyncSession,
     storage: Storage,
@@ -300,36 +336,33 @@ async def _receive(
     hasher = _take_hasher(upload.id, start)
     chunk_hasher = CHECKSUM_ALGORITHMS[checksum[0]]() if checksum else None
     writer = await storage.open_partial(upload.id, start)
-    buffer = bytearray()
+    pipeline = _Pipeline(writer, [digest for digest in (hasher, chunk_hasher) if digest is not None])
+    parts: list[bytes] = []
+    pending = 0
     received = 0
     complete_body = True
     last_renewal = time.monotonic()
-
-    async def flush() -> None:
-        data = bytes(buffer)
-        buffer.clear()
-        jobs: list[Any] = [writer.write(data)]
-        for digest in (hasher, chunk_hasher):
-            if digest is not None:
-                jobs.append(asyncio.to_thread(digest.update, data))
-        await asyncio.gather(*jobs)
-
     try:
         try:
-            async for chunk in body:
-                if received + len(chunk) > room:
-                    raise PayloadTooLarge(f"数据超出声明的文件大小 {upload.length} 字节", field="Upload-Length")
-                buffer += chunk
-                received += len(chunk)
-                if len(buffer) >= BUFFER_BYTES:
-                    await flush()
-                if time.monotonic() - last_renewal > LEASE_RENEW_SECONDS:
-                    await _renew_lease(session, upload.id, token)
-                    last_renewal = time.monotonic()
-        except ClientDisconnect:
-            complete_body = False
-        if buffer:
-            await flush()
+            try:
+                async for chunk in body:
+                    if received + len(chunk) > room:
+                        raise PayloadTooLarge(f"数据超出声明的文件大小 {upload.length} 字节", field="Upload-Length")
+                    parts.append(chunk)
+                    pending += len(chunk)
+                    received += len(chunk)
+                    if pending >= BUFFER_BYTES:
+                        await pipeline.put(b"".join(parts))
+                        parts, pending = [], 0
+                    if time.monotonic() - last_renewal > LEASE_RENEW_SECONDS:
+                        await _renew_lease(session, upload.id, token)
+                        last_renewal = time.monotonic()
+            except ClientDisconnect:
+                complete_body = False
+            if parts:
+                await pipeline.put(b"".join(parts))
+        finally:
+            await pipeline.finish()
         if chunk_hasher is not None and checksum is not None:
             if not complete_body:
                 raise ChecksumMismatch("请求体不完整，无法校验，本次数据未保存")
