@@ -602,7 +602,7 @@ def report(results: list[ScaleResult], seconds: int) -> str:
         "through uvicorn (httptools), hashes and writes 1 MiB blocks in worker threads while the next blocks arrive "
         "(at most 4 MiB in flight, hence the flat memory), fsyncs, then verifies and renames the file into place. "
         "On these 2 cores the client, the server's receive loop, SHA-256 and the page-cache copy share two CPUs, while "
-        "`dd` only copies: a bare uvicorn endpoint that merely counts the body's bytes measured 0.66–0.8× `dd` here, so "
+        "`dd` only copies: a bare uvicorn endpoint that merely counts the body's bytes measured 0.5–0.8× `dd` here (by hand, not in this run), so "
         "that is the ceiling for any Python server on this machine; closing the rest of the gap would take a receive "
         "path outside the event loop (e.g. a reverse proxy writing the body to disk, handing over the path).",
         "",
