@@ -43,6 +43,7 @@ async def test_rectification_evidence_through_the_lifecycle(client: httpx.AsyncC
     assert added.status_code == 200, added.text
     evidence = added.json()["evidence"]
     assert [(e["file"]["name"], e["note"]) for e in evidence] == [("整改后照片.pdf", "整改后现场照片")]
+    assert evidence[0]["added_by_organization_name"] == HEAD_A and evidence[0]["added_by_name"]
     again = await client.post(f"{url}/evidence", json={"file_id": photo}, headers=agency)
     assert len(again.json()["evidence"]) == 1
 

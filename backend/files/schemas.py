@@ -52,7 +52,7 @@ def file_read(stored: StoredFile, *, with_listing: bool = False) -> FileRead:
 
 
 class FileLink(BaseModel):
-    url: str = Field(description="下载地址（含一次性令牌），有效期内可直接在浏览器中打开")
+    url: str = Field(description="下载地址（含签名令牌），有效期内可在浏览器中直接打开、断点续传")
     expires_at: datetime
 
 

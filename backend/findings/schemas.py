@@ -55,6 +55,8 @@ class EvidenceRead(BaseModel):
     file: FileRead
     note: str | None
     added_by_organization_id: int
+    added_by_organization_name: str
+    added_by_name: str | None = Field(description="添加人（接口令牌添加时为空）")
     added_at: datetime
 
 

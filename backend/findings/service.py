@@ -25,7 +25,17 @@ from backend.findings.schemas import (
     FindingRead,
     FindingTransitionIn,
 )
-from backend.models import Agency, Evaluator, Finding, FindingEvent, FindingFile, Project, StoredFile, User
+from backend.models import (
+    Agency,
+    Evaluator,
+    Finding,
+    FindingEvent,
+    FindingFile,
+    Organization,
+    Project,
+    StoredFile,
+    User,
+)
 from backend.models.base import utcnow
 
 SORTABLE = {
@@ -123,8 +133,10 @@ async def detail(session: AsyncSession, scope: AccessScope, finding_id: int) -> 
         raise NotFound("问题不存在")
     evidence = (
         await session.execute(
-            select(FindingFile, StoredFile)
+            select(FindingFile, StoredFile, Organization.name, User.full_name)
             .join(StoredFile, StoredFile.id == FindingFile.file_id)
+            .join(Organization, Organization.id == FindingFile.added_by_organization_id)
+            .outerjoin(User, User.id == FindingFile.added_by_id)
             .where(FindingFile.finding_id == finding_id)
             .order_by(FindingFile.id)
         )
@@ -138,9 +150,11 @@ async def detail(session: AsyncSession, scope: AccessScope, finding_id: int) -> 
                 file=file_read(stored),
                 note=link.note,
                 added_by_organization_id=link.added_by_organization_id,
+                added_by_organization_name=organization_name,
+                added_by_name=user_name,
                 added_at=link.added_at,
             )
-            for link, stored in evidence
+            for link, stored, organization_name, user_name in evidence
         ],
     )
 

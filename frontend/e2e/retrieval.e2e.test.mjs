@@ -2,11 +2,12 @@
 // the agency uploads each report and archive over tus (one of them resumed after a reload), submits, the city
 // receives one project and returns the other, and the agency sees why.
 import assert from 'node:assert/strict'
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { minimalPdf, sha256 } from './fixtures.mjs'
 import { writeZip } from './xlsx-zip.mjs'
 import {
   artifactsDir,
@@ -28,41 +29,8 @@ const AGENCY = '河北安泰安全评价有限公司'
 const RETURN_REASON = '过程控制档案缺少现场勘验影像资料，请补充后重新提交'
 const CHUNK = 8 * 1024 * 1024
 
-/** A valid one-page PDF, built like backend/demo/files.py does. */
-function minimalPdf(...lines) {
-  const escape = (line) => line.replace(/\\/g, '\\\\').replace(/\(/g, '\\(').replace(/\)/g, '\\)')
-  const text = lines.map((line, i) => `BT /F1 12 Tf 72 ${760 - 18 * i} Td (${escape(line)}) Tj ET\n`).join('')
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    `<< /Length ${Buffer.byteLength(text)} >>\nstream\n${text}endstream`,
-  ]
-  const parts = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')]
-  let length = parts[0].length
-  const offsets = []
-  objects.forEach((body, index) => {
-    offsets.push(length)
-    const part = Buffer.from(`${index + 1} 0 obj\n${body}\nendobj\n`, 'latin1')
-    parts.push(part)
-    length += part.length
-  })
-  const xref = length
-  const table = offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')
-  parts.push(
-    Buffer.from(
-      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${table}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
-      'latin1',
-    ),
-  )
-  return Buffer.concat(parts)
-}
-
-const sha256 = (data) => createHash('sha256').update(data).digest('hex')
-
 /** The files the agency uploads, written to a scratch folder (the browser picks them from disk). */
-const files = { dir: '', reports: [], archives: [], big: null, fake: null }
+const files = { dir: '', reports: [], archives: [], big: null, fake: null, fakeLost: null, fakeReloaded: null }
 
 async function writeFixture(name, data) {
   const path = join(files.dir, name)
@@ -71,7 +39,7 @@ async function writeFixture(name, data) {
 }
 
 /** What the tests hand on to each other. */
-const state = { requestId: null, itemIds: [] }
+const state = { requestId: null, itemIds: [], campaignName: '' }
 
 const requestUrl = () => `${backend.baseUrl}/retrieval/${state.requestId}`
 const itemCard = (page, index) => page.locator(`[data-testid="retrieval-item"][data-item-id="${state.itemIds[index]}"]`)
@@ -109,6 +77,8 @@ describe('Anping report retrieval (e2e)', () => {
       )
     }
     files.fake = await writeFixture('伪装的报告.pdf', Buffer.from('这不是 PDF 文件，只是改了扩展名的文本', 'utf8'))
+    files.fakeLost = await writeFixture('伪装的报告-应答丢失.pdf', Buffer.from('这也不是 PDF 文件（服务器的应答在路上丢失）', 'utf8'))
+    files.fakeReloaded = await writeFixture('伪装的报告-页面刷新.pdf', Buffer.from('这也不是 PDF 文件（应答到达前页面被刷新）', 'utf8'))
     // Three 8 MiB chunks: enough to interrupt after the first and resume.
     files.big = await writeFixture('过程控制档案-完整影像.zip', writeZip(new Map([['03现场影像/影像资料.bin', randomBytes(3 * CHUNK - 4096)]])))
   })
@@ -130,7 +100,8 @@ describe('Anping report retrieval (e2e)', () => {
       await dialog.waitFor({ state: 'visible' })
       const field = (label) => dialog.locator('.el-form-item').filter({ has: page.locator('.el-form-item__label', { hasText: new RegExp(`^${label}$`) }) })
       // The current campaign is proposed.
-      assert.match((await field('专项整治').locator('.el-select__wrapper').textContent()) ?? '', /^\d{4}年.+专项整治$/)
+      state.campaignName = ((await field('专项整治').locator('.el-select__wrapper').textContent()) ?? '').trim()
+      assert.match(state.campaignName, /^\d{4}年.+专项整治$/)
       await field('评价机构').locator('.el-select__wrapper').click()
       await page.keyboard.type('河北安泰')
       await page.locator('.el-select-dropdown__item:visible', { hasText: new RegExp(`^${AGENCY}$`) }).click()
@@ -160,6 +131,7 @@ describe('Anping report retrieval (e2e)', () => {
       assert.equal(await items.count(), 2)
       state.itemIds = await items.evaluateAll((cards) => cards.map((card) => card.getAttribute('data-item-id')))
       assert.equal((await page.getByTestId('request-status').textContent())?.trim(), '待报送')
+      assert.equal((await page.locator('[data-field="campaign"] dd').textContent())?.trim(), state.campaignName, 'the request names its campaign')
       assert.equal(await page.getByTestId('missing-entry').count(), 2, 'both projects still miss their report and archive')
       // The city reads; it has no uploader and nothing to review yet.
       assert.equal(await page.getByTestId('uploader').count(), 0)
@@ -180,6 +152,7 @@ describe('Anping report retrieval (e2e)', () => {
       const row = listRows(page).filter({ has: page.locator(`a[href="/retrieval/${state.requestId}"]`) })
       await row.waitFor({ state: 'visible' })
       assert.equal((await row.getByTestId('missing-count').textContent())?.trim(), '缺 2 项')
+      assert.equal((await row.getByTestId('campaign-name').textContent())?.trim(), state.campaignName)
       await assertNoHorizontalScroll(page, 'agency retrieval list')
       await row.getByTestId('open-retrieval').click()
       await page.waitForURL((url) => url.pathname === `/retrieval/${state.requestId}`)
@@ -276,16 +249,55 @@ describe('Anping report retrieval (e2e)', () => {
       await page.getByTestId('request-status').getByText('已提交，待接收').waitFor({ state: 'visible' })
       await assertNoHorizontalScroll(page, 'city detail page')
 
-      // The download carries the token and keeps the Chinese name.
+      // Downloads go through a signed link that the browser opens itself (streamed to disk, no bearer token, no
+      // blob in the page): the server's Content-Disposition gives the Chinese name.
+      const scripted = []
+      context.on('request', (r) => {
+        if (/\/api\/v1\/files\/\d+\/content/.test(r.url())) scripted.push(r.url())
+      })
+      const linked = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/files\/\d+\/link$/.test(r.url()))
       const downloading = page.waitForEvent('download')
       await slotOf(page, 0, 'report').getByTestId('download-file').click()
-      assert.equal((await downloading).suggestedFilename(), files.reports[0].name)
-      // 预览 opens the PDF in a tab of its own.
+      assert.equal((await linked).status(), 200)
+      const download = await downloading
+      assert.equal(download.suggestedFilename(), files.reports[0].name)
+      assert.match(download.url(), /^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/files\/\d+\/download\?token=[^&]+$/)
+      assert.equal(sha256(await readFile(await download.path())), files.reports[0].sha256, 'the downloaded bytes are the report')
+      assert.deepEqual(scripted, [], 'nothing is fetched into the page through the bearer-token endpoint')
+      // The link itself is the credential (no Authorization header) and answers ranges, so downloads can resume.
+      const ranged = await fetch(download.url(), { headers: { Range: 'bytes=0-4' } })
+      assert.equal(ranged.status, 206)
+      assert.equal(ranged.headers.get('content-range'), `bytes 0-4/${files.reports[0].size}`)
+      assert.equal(await ranged.text(), '%PDF-')
+
+      // 预览 opens the PDF in a tab of its own, from a signed inline link.
       const opened = context.waitForEvent('page')
+      const inline = context.waitForEvent('request', (r) => /\/api\/v1\/files\/\d+\/download\?token=.+&inline=true$/.test(r.url()))
       await slotOf(page, 0, 'report').getByTestId('preview-file').click()
       const tab = await opened
-      await tab.waitForURL((url) => url.protocol === 'blob:')
+      const inlineResponse = await (await inline).response()
+      assert.equal(inlineResponse?.status(), 200)
+      assert.equal(inlineResponse?.headers()['content-type'], 'application/pdf')
+      assert.match(inlineResponse?.headers()['content-disposition'] ?? '', /^inline; .*filename\*=UTF-8''%E8%AF%84%E4%BB%B7%E6%8A%A5%E5%91%8A-1\.pdf$/)
       await tab.close()
+
+      // An archive's directory is read on demand, without downloading the archive, and fits the phone.
+      const archive = slotOf(page, 0, 'archive').locator(`[data-testid="attached-file"][data-sha256="${files.archives[0].sha256}"]`)
+      assert.equal(await archive.getByTestId('zip-panel').count(), 0, 'collapsed until asked for')
+      const listed = page.waitForResponse((r) => r.request().method() === 'GET' && /\/api\/v1\/files\/\d+$/.test(r.url()))
+      await archive.getByTestId('zip-toggle').click()
+      assert.equal((await listed).status(), 200)
+      await archive.getByTestId('zip-listing').waitFor({ state: 'visible' })
+      assert.deepEqual(await archive.getByTestId('zip-entry-name').allTextContents(), ['评价合同.pdf', '现场勘验记录.pdf'])
+      const entries = (await archive.getByTestId('zip-entry').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim())
+      assert.equal(entries.length, 2)
+      assert.match(entries[0], /^01合同\/评价合同\.pdf ?\d+(\.\d)? (B|KB)$/, 'the folder, the name and the size')
+      assert.match(entries[1], /^02现场勘验\/现场勘验记录\.pdf ?\d+(\.\d)? (B|KB)$/)
+      assert.match(((await archive.getByTestId('zip-toggle').textContent()) ?? '').replace(/\s+/g, ''), /^收起压缩包目录（2个条目·解压后\d+(\.\d)?(B|KB)）$/)
+      await assertNoHorizontalScroll(page, 'city detail page with a zip listing')
+      await page.screenshot({ path: join(artifactsDir, 'retrieval-zip-listing-375.png'), fullPage: true })
+      await archive.getByTestId('zip-toggle').click()
+      await archive.getByTestId('zip-panel').waitFor({ state: 'detached' })
 
       await itemCard(page, 0).getByTestId('receive-item').click()
       await confirmMessageBox(page, '接收')
@@ -382,6 +394,59 @@ describe('Anping report retrieval (e2e)', () => {
       await refused.waitFor({ state: 'visible' })
       assert.match((await refused.textContent()) ?? '', /不支持的文件类型：只接受 PDF、zip 压缩包和 PNG\/JPEG 图片/)
       assert.equal(await report.getByTestId('attached-file').count(), 1, 'the refused file was not attached')
+
+      // The server refused the content but its answer to the last PATCH was lost: tus asks HEAD again, gets 410 Gone
+      // and stops with the server's reason, instead of sending the whole file again as a new upload.
+      const creations = []
+      const countCreations = (r) => {
+        if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/uploads') creations.push(r.url())
+      }
+      page.on('request', countCreations)
+      const lostAnswers = []
+      await page.route('**/api/v1/uploads/**', async (route) => {
+        if (route.request().method() !== 'PATCH') return route.continue()
+        lostAnswers.push((await route.fetch()).status())
+        await route.abort('connectionreset')
+      })
+      const gone = page.waitForResponse((r) => r.request().method() === 'HEAD' && r.url().includes('/api/v1/uploads/'))
+      await report.getByTestId('file-input').setInputFiles(files.fakeLost.path)
+      assert.equal((await gone).status(), 410)
+      await report.getByTestId('upload-error').waitFor({ state: 'visible' })
+      assert.match((await report.getByTestId('upload-error').textContent()) ?? '', /不支持的文件类型：只接受 PDF、zip 压缩包和 PNG\/JPEG 图片/)
+      assert.deepEqual(lostAnswers, [422], 'one PATCH, refused by the server, its answer lost')
+      assert.equal(creations.length, 1, 'the refused file was not uploaded again as a new upload')
+      page.off('request', countCreations)
+      await page.unrouteAll({ behavior: 'ignoreErrors' })
+
+      // The page is reloaded before the refusal arrives; picking the file again asks the server about the upload
+      // tus remembers and shows the reason at once, sending nothing.
+      let refusedOnServer
+      const processed = new Promise((resolveProcessed) => (refusedOnServer = resolveProcessed))
+      const unanswered = []
+      await page.route('**/api/v1/uploads/**', async (route) => {
+        if (route.request().method() !== 'PATCH') return route.continue()
+        refusedOnServer((await route.fetch()).status())
+        unanswered.push(route)
+      })
+      await report.getByTestId('file-input').setInputFiles(files.fakeReloaded.path)
+      assert.equal(await processed, 422)
+      await page.reload()
+      for (const route of unanswered) await route.abort().catch(() => {})
+      await page.unrouteAll({ behavior: 'ignoreErrors' })
+      await settle(page)
+      const sent = []
+      const recordSent = (r) => {
+        if (['POST', 'HEAD', 'PATCH'].includes(r.method()) && r.url().includes('/api/v1/uploads')) sent.push(`${r.method()} ${r.url()}`)
+      }
+      page.on('request', recordSent)
+      const asked = page.waitForResponse((r) => r.request().method() === 'GET' && /\/api\/v1\/uploads\/[0-9a-f]{32}$/.test(r.url()))
+      await report.getByTestId('file-input').setInputFiles(files.fakeReloaded.path)
+      assert.equal((await asked).status(), 200)
+      await report.getByTestId('upload-error').waitFor({ state: 'visible' })
+      assert.match((await report.getByTestId('upload-error').textContent()) ?? '', /不支持的文件类型：只接受 PDF、zip 压缩包和 PNG\/JPEG 图片/)
+      assert.deepEqual(sent, [], 'nothing was sent again')
+      page.off('request', recordSent)
+      assert.equal(await report.getByTestId('attached-file').count(), 1)
 
       // Cancelling an upload under way asks first, then deletes what the server received (tus termination).
       await page.route('**/api/v1/uploads/**', async (route) => {

@@ -2001,8 +2001,15 @@ export interface components {
              * Format: date-time
              */
             added_at: string;
+            /**
+             * Added By Name
+             * @description 添加人（接口令牌添加时为空）
+             */
+            added_by_name: string | null;
             /** Added By Organization Id */
             added_by_organization_id: number;
+            /** Added By Organization Name */
+            added_by_organization_name: string;
             file: components["schemas"]["FileRead"];
             /** Id */
             id: number;
@@ -2025,7 +2032,7 @@ export interface components {
             expires_at: string;
             /**
              * Url
-             * @description 下载地址（含一次性令牌），有效期内可直接在浏览器中打开
+             * @description 下载地址（含签名令牌），有效期内可在浏览器中直接打开、断点续传
              */
             url: string;
         };

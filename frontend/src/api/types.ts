@@ -144,6 +144,8 @@ export type FindingQuery = QueryOf<paths['/api/v1/findings']['get']>
 export type FindingCode = NonNullable<FindingQuery['code']>
 export type FindingDetail = SuccessBody<paths['/api/v1/findings/{finding_id}']['get']>
 export type FindingEvent = FindingDetail['events'][number]
+export type FindingEvidence = FindingDetail['evidence'][number]
+export type EvidenceIn = JsonBody<paths['/api/v1/findings/{finding_id}/evidence']['post']>
 export type FindingCreate = JsonBody<paths['/api/v1/findings']['post']>
 export type FindingTransition = JsonBody<paths['/api/v1/findings/{finding_id}/transitions']['post']>
 export type FindingAction = FindingTransition['action']
@@ -154,6 +156,9 @@ export type AppNotification = NotificationPage['items'][number]
 // --- Files, resumable uploads (tus) and report retrieval (附件4) ---
 
 export type FileRead = SuccessBody<paths['/api/v1/files/{file_id}']['get']>
+export type FileKind = FileRead['kind']
+export type ZipEntry = NonNullable<FileRead['zip_listing']>[number]
+export type FileLink = SuccessBody<paths['/api/v1/files/{file_id}/link']['post']>
 export type UploadStatus = SuccessBody<paths['/api/v1/uploads/{upload_id}']['get']>
 
 export type RetrievalRequestPage = SuccessBody<paths['/api/v1/retrieval-requests']['get']>

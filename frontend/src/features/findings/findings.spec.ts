@@ -6,7 +6,7 @@ const agencyStaff = { role: 'agency', is_admin: false, organization_id: 30 }
 const city = { role: 'city', is_admin: false, organization_id: 1 }
 const county = { role: 'county', is_admin: true, organization_id: 5 }
 const names = (list: { action: string }[]) => list.map((a) => a.action)
-const facts = (status: string, source = 'self_check', county_id: number | null = 5) => ({ status, source, county_id })
+const facts = (status: string, source_organization_id: number | null = 30) => ({ status, source_organization_id })
 
 describe('finding actions by role', () => {
   it('lets the agency administrator rectify', () => {
@@ -23,10 +23,13 @@ describe('finding actions by role', () => {
     expect(names(allowedActions(city, facts('open')))).toEqual([])
   })
 
-  it('lets a county act only on its own county checks', () => {
-    expect(names(allowedActions(county, facts('submitted', 'county_check', 5)))).toEqual(['accept', 'reopen'])
-    expect(names(allowedActions(county, facts('submitted', 'county_check', 6)))).toEqual([])
-    expect(names(allowedActions(county, facts('submitted', 'self_check', 5)))).toEqual([])
+  it('lets a county act only on the findings it raised', () => {
+    expect(names(allowedActions(county, facts('submitted', 5)))).toEqual(['accept', 'reopen'])
+    expect(names(allowedActions(county, facts('accepted', 5)))).toEqual(['reopen'])
+    expect(names(allowedActions(county, facts('submitted', 6)))).toEqual([])
+    // An agency's own self-check finding is accepted by the city.
+    expect(names(allowedActions(county, facts('submitted', 30)))).toEqual([])
+    expect(names(allowedActions(county, facts('submitted', null)))).toEqual([])
     expect(allowedActions(null, facts('open'))).toEqual([])
   })
 

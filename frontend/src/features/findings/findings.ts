@@ -45,8 +45,8 @@ export interface FindingActor {
 
 export interface FindingFacts {
   status: string
-  source: string
-  county_id: number | null
+  /** The organisation that raised the finding: a county accepts only the findings it raised itself. */
+  source_organization_id: number | null
 }
 
 export interface ActionSpec {
@@ -66,8 +66,8 @@ export const ACTIONS: Record<FindingAction, ActionSpec> = {
 
 /**
  * The actions this user may take on a finding now (backend/findings/policies.py): the agency's administrator
- * rectifies (start, submit); the city accepts or reopens, and so does the county that raised it (a county check
- * in its own county).
+ * rectifies (start, submit); the city accepts or reopens, and so does the county bureau that raised it
+ * (`source_organization_id`, which may be a check of an agency based in another county).
  */
 export function allowedActions(actor: FindingActor | null | undefined, finding: FindingFacts): ActionSpec[] {
   if (!actor) return []
@@ -76,7 +76,7 @@ export function allowedActions(actor: FindingActor | null | undefined, finding: 
     if (finding.status === 'open' || finding.status === 'reopened') out.push('start')
     if (['open', 'rectifying', 'reopened'].includes(finding.status)) out.push('submit')
   }
-  const acceptor = actor.role === 'city' || (actor.role === 'county' && finding.source === 'county_check' && finding.county_id === actor.organization_id)
+  const acceptor = actor.role === 'city' || (actor.role === 'county' && finding.source_organization_id === actor.organization_id)
   if (acceptor) {
     if (finding.status === 'submitted') out.push('accept')
     if (finding.status === 'submitted' || finding.status === 'accepted') out.push('reopen')

@@ -1,8 +1,5 @@
 import { api, unwrap } from '@/api/client'
-import { downloadFrom, saveBlob } from '@/api/download'
-import { toApiError } from '@/api/problem'
 import type {
-  FileRead,
   ItemReviewIn,
   RetrievalDetail,
   RetrievalQuery,
@@ -54,40 +51,4 @@ export function reviewRetrievalItem(requestId: number, itemId: number, body: Ite
       body,
     }),
   )
-}
-
-/** Saves a stored file under its original (Chinese) name; the download carries the bearer token. */
-export function downloadFile(file: Pick<FileRead, 'id' | 'name'>): Promise<string> {
-  return downloadFrom(
-    api.GET('/api/v1/files/{file_id}/content', { params: { path: { file_id: file.id } }, parseAs: 'blob' }),
-    file.name,
-  )
-}
-
-/**
- * Opens a PDF in a new tab. The tab is opened before the download starts (a tab opened after an `await` is
- * taken for a pop-up and blocked), then pointed at the downloaded blob. The content endpoint wants the bearer
- * token, so the tab cannot simply open `download_url` itself.
- */
-export async function previewFile(file: Pick<FileRead, 'id' | 'name'>): Promise<void> {
-  const tab = window.open('', '_blank')
-  try {
-    const result = await api.GET('/api/v1/files/{file_id}/content', {
-      params: { path: { file_id: file.id }, query: { inline: true } },
-      parseAs: 'blob',
-    })
-    if (!result.response.ok || !result.data) throw toApiError(result.response, result.error)
-    const blob = result.data.type ? result.data : new Blob([result.data], { type: 'application/pdf' })
-    if (!tab) {
-      // Pop-ups refused: hand the file over as a download rather than leave the page.
-      saveBlob(blob, file.name)
-      return
-    }
-    const url = URL.createObjectURL(blob)
-    tab.location.href = url
-    setTimeout(() => URL.revokeObjectURL(url), 60_000)
-  } catch (error) {
-    tab?.close()
-    throw error
-  }
 }

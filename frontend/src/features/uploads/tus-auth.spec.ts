@@ -1,7 +1,7 @@
 import type { DetailedError, HttpRequest, HttpResponse } from 'tus-js-client'
 import { describe, expect, it, vi } from 'vitest'
 import { NETWORK_ERROR_MESSAGE } from '@/api/problem'
-import { createTusAuth, isRetryableStatus, SessionExpiredError, uploadErrorMessage } from './tus-auth'
+import { createTusAuth, isRetryableStatus, SessionExpiredError, UploadRefusedError, uploadErrorMessage } from './tus-auth'
 
 function request(method = 'PATCH'): HttpRequest & { headers: Record<string, string> } {
   const headers: Record<string, string> = {}
@@ -83,6 +83,17 @@ describe('tus requests carry the session', () => {
     for (const status of [400, 403, 404, 413, 415, 422, 460]) expect(isRetryableStatus(status)).toBe(false)
     expect(auth.onShouldRetry(failure(response(422)), 0)).toBe(false)
     expect(auth.onShouldRetry(failure(response(409)), 0)).toBe(true)
+  })
+})
+
+describe('a refused upload (HEAD 410)', () => {
+  it('is not retried and says why the server refused it', () => {
+    const auth = createTusAuth(deps())
+    // tus reports the error thrown from onAfterResponse as a failed request without a response.
+    const refused = failure(null, new UploadRefusedError('压缩包中包含不安全的路径：../etc/passwd'))
+    expect(auth.onShouldRetry(refused, 0)).toBe(false)
+    expect(uploadErrorMessage(refused)).toBe('压缩包中包含不安全的路径：../etc/passwd')
+    expect(uploadErrorMessage(new UploadRefusedError('文件内容不被接受'))).toBe('文件内容不被接受')
   })
 })
 

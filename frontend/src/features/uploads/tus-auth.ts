@@ -21,6 +21,17 @@ export class SessionExpiredError extends Error {
 }
 
 /**
+ * Thrown into tus when the server has refused the upload's content (its HEAD answers 410 Gone): nothing is worth
+ * sending again, and tus must not start the same file over as a new upload. Carries the server's Chinese reason.
+ */
+export class UploadRefusedError extends Error {
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'UploadRefusedError'
+  }
+}
+
+/**
  * Statuses worth another attempt: none (the connection dropped), 409 (offset conflict: tus sends HEAD first
  * and continues from the server's offset), 423 (another request still holds the upload), 429 and 5xx.
  * 413/415/422/460 and the other 4xx are answers about the file itself; retrying would not change them.
@@ -55,7 +66,7 @@ export function createTusAuth(deps: AuthMiddlewareDeps): TusAuthHooks {
     },
 
     onShouldRetry(error) {
-      if (expired) return false
+      if (expired || causeOf(error) instanceof UploadRefusedError) return false
       const status = error.originalResponse?.getStatus() ?? 0
       if (status === 401) {
         if (unauthorizedStreak > 1) return false
@@ -68,7 +79,7 @@ export function createTusAuth(deps: AuthMiddlewareDeps): TusAuthHooks {
   }
 }
 
-function causeOf(error: unknown): unknown {
+export function causeOf(error: unknown): unknown {
   return error && typeof error === 'object' && 'causingError' in error ? (error as DetailedError).causingError : null
 }
 
@@ -78,6 +89,9 @@ function causeOf(error: unknown): unknown {
  */
 export function uploadErrorMessage(error: unknown): string {
   if (error instanceof SessionExpiredError || causeOf(error) instanceof SessionExpiredError) return new SessionExpiredError().message
+  if (error instanceof UploadRefusedError) return error.message
+  const cause = causeOf(error)
+  if (cause instanceof UploadRefusedError) return cause.message
   if (error instanceof ApiError) return error.message
   const response = error && typeof error === 'object' && 'originalResponse' in error ? (error as DetailedError).originalResponse : null
   if (!response) {

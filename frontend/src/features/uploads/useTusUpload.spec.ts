@@ -1,6 +1,6 @@
 import type { PreviousUpload } from 'tus-js-client'
 import { describe, expect, it } from 'vitest'
-import { fileFromResponse, latestPreviousUpload, uploadIdFromUrl } from './useTusUpload'
+import { fileFromResponse, latestPreviousUpload, REFUSED_FALLBACK, resumePlan, uploadIdFromUrl } from './useTusUpload'
 
 const previous = (uploadUrl: string | null, creationTime: string): PreviousUpload => ({
   size: 10,
@@ -36,5 +36,35 @@ describe('resuming and completing uploads', () => {
     // A HEAD that found the upload already complete has no file headers: the caller asks the server.
     expect(fileFromResponse(headers({ 'Upload-Offset': '10' }))).toBeNull()
     expect(fileFromResponse(headers({ 'Anping-File-Id': 'x1' }))).toBeNull()
+  })
+})
+
+describe('what to do with an upload tus remembers', () => {
+  const status = (value: 'receiving' | 'complete' | 'rejected', extra: { rejected_reason?: string | null; file?: { id: number; sha256: string } | null } = {}) => ({
+    status: value,
+    rejected_reason: extra.rejected_reason ?? null,
+    file: (extra.file ?? null) as never,
+  })
+
+  it('continues an upload the server is still receiving', () => {
+    expect(resumePlan(200, status('receiving'))).toEqual({ kind: 'resume' })
+  })
+
+  it("shows the server's reason for refused content without sending anything", () => {
+    const reason = '文件校验值与声明的 SHA-256 不一致，请重新上传'
+    expect(resumePlan(200, status('rejected', { rejected_reason: reason }))).toEqual({ kind: 'refused', reason })
+    expect(resumePlan(200, status('rejected', { rejected_reason: '  ' }))).toEqual({ kind: 'refused', reason: REFUSED_FALLBACK })
+  })
+
+  it('takes the stored file of a complete upload', () => {
+    expect(resumePlan(200, status('complete', { file: { id: 7, sha256: 'ab' } }))).toEqual({ kind: 'stored', fileId: 7, sha256: 'ab' })
+    // Complete without a file is not something to trust: tus asks the offset and `complete` decides.
+    expect(resumePlan(200, status('complete'))).toEqual({ kind: 'resume' })
+  })
+
+  it('starts over when the upload is gone, and lets tus ask when the server could not be', () => {
+    expect(resumePlan(404, null)).toEqual({ kind: 'restart' })
+    expect(resumePlan(0, null)).toEqual({ kind: 'resume' })
+    expect(resumePlan(503, null)).toEqual({ kind: 'resume' })
   })
 })

@@ -4,9 +4,10 @@ import type { AuthMiddlewareDeps } from '@/api/auth-middleware'
 import { api, unwrap } from '@/api/client'
 import { ApiError } from '@/api/problem'
 import { sessionAuth } from '@/api/setup'
+import type { UploadStatus } from '@/api/types'
 import { percentOf, resumeMessage, SpeedMeter } from './progress'
 import { sha256OfBlob } from './sha256'
-import { createTusAuth, RETRY_DELAYS, uploadErrorMessage } from './tus-auth'
+import { causeOf, createTusAuth, RETRY_DELAYS, UploadRefusedError, uploadErrorMessage } from './tus-auth'
 
 export const UPLOAD_ENDPOINT = '/api/v1/uploads'
 /** Bytes per PATCH: what a dropped connection can cost at most, and how often progress is acknowledged. */
@@ -49,6 +50,50 @@ export function fileFromResponse(response: Pick<HttpResponse, 'getHeader'>): { f
   const raw = response.getHeader('Anping-File-Id')
   if (!raw || !/^\d+$/.test(raw.trim())) return null
   return { fileId: Number(raw.trim()), sha256: response.getHeader('Anping-File-Sha256')?.trim().toLowerCase() || null }
+}
+
+/** Said when the server refused an upload without giving a reason. */
+export const REFUSED_FALLBACK = '文件内容不被接受，请检查后重新选择文件'
+
+/** What to do with an upload tus remembers for the picked file, from the server's `GET /uploads/<id>`. */
+export type ResumePlan =
+  /** Still receiving (or the server could not be asked): continue from the offset tus's HEAD reports. */
+  | { kind: 'resume' }
+  /** Gone (expired, cancelled elsewhere): upload the file anew. */
+  | { kind: 'restart' }
+  /** Already complete and checked: the stored file, nothing to send. */
+  | { kind: 'stored'; fileId: number; sha256: string }
+  /** The content was refused: the server's reason, nothing to send. */
+  | { kind: 'refused'; reason: string }
+
+export function resumePlan(
+  httpStatus: number,
+  upload: Pick<UploadStatus, 'status' | 'rejected_reason' | 'file'> | null | undefined,
+): ResumePlan {
+  if (httpStatus === 404) return { kind: 'restart' }
+  if (httpStatus !== 200 || !upload) return { kind: 'resume' }
+  if (upload.status === 'rejected') return { kind: 'refused', reason: upload.rejected_reason?.trim() || REFUSED_FALLBACK }
+  if (upload.status === 'complete' && upload.file) return { kind: 'stored', fileId: upload.file.id, sha256: upload.file.sha256 }
+  return { kind: 'resume' }
+}
+
+/** The server's answer about one upload (its HTTP status 0 when there was none). */
+async function uploadStatus(id: string): Promise<{ status: number; upload: UploadStatus | null }> {
+  try {
+    const result = await api.GET('/api/v1/uploads/{upload_id}', { params: { path: { upload_id: id } } })
+    return { status: result.response.status, upload: result.data ?? null }
+  } catch {
+    return { status: 0, upload: null }
+  }
+}
+
+/** Why the server refused an upload: its HEAD says only 410 (a HEAD has no body), `GET` says why. */
+async function rejectedReason(uploadUrl: string): Promise<string> {
+  const id = uploadIdFromUrl(uploadUrl)
+  if (!id) return REFUSED_FALLBACK
+  const { status, upload } = await uploadStatus(id)
+  const plan = resumePlan(status, upload)
+  return plan.kind === 'refused' ? plan.reason : REFUSED_FALLBACK
 }
 
 /**
@@ -125,13 +170,16 @@ export function useTusUpload(options: TusUploadOptions = {}): {
     }
   }
 
-  /** After a resume found the upload already complete (HEAD offset = length), ask the server for its file. */
+  /**
+   * When tus found every byte on the server (HEAD offset = length) but has no file id: the idempotent
+   * `complete` returns the stored file (finishing the check if the last PATCH's answer was lost), or the reason
+   * the content was refused (422, thrown with the server's detail).
+   */
   async function completedFile(upload: Upload): Promise<{ fileId: number; sha256: string | null }> {
     const id = uploadIdFromUrl(upload.url)
     if (!id) throw new ApiError(0, '上传地址无效，请重新选择文件')
-    // Idempotent: returns the stored file, or the Chinese reason the content was refused (422).
     const status = await unwrap(api.POST('/api/v1/uploads/{upload_id}/complete', { params: { path: { upload_id: id } } }))
-    if (!status.file) throw new ApiError(422, status.rejected_reason ?? '文件未能保存，请重新上传')
+    if (!status.file) throw new ApiError(409, '文件尚未保存，请重新选择文件继续上传')
     return { fileId: status.file.id, sha256: status.file.sha256 }
   }
 
@@ -153,6 +201,16 @@ export function useTusUpload(options: TusUploadOptions = {}): {
         speed.value = null
         resolve(null)
       }
+      const finish = (stored: { fileId: number; sha256: string | null }, declared: string | null): void => {
+        if (mine !== generation) return resolve(null)
+        const done: UploadedFile = { fileId: stored.fileId, sha256: stored.sha256 ?? declared ?? '', name: picked.name, size: picked.size }
+        hashed.value = picked.size
+        sent.value = picked.size
+        speed.value = null
+        result.value = done
+        phase.value = 'done'
+        resolve(done)
+      }
 
       const upload = new Upload(picked, {
         endpoint,
@@ -163,10 +221,16 @@ export function useTusUpload(options: TusUploadOptions = {}): {
         removeFingerprintOnSuccess: true,
         onBeforeRequest: hooks.onBeforeRequest,
         onShouldRetry: (err, attempt) => hooks.onShouldRetry(err, attempt),
-        onAfterResponse: (request, response) => {
+        onAfterResponse: async (request, response) => {
           hooks.onAfterResponse(request, response)
           // tus asks HEAD for the offset whenever it continues an upload it already has a URL for.
-          if (request.getMethod() === 'HEAD' && response.getStatus() === 200 && mine === generation) {
+          if (request.getMethod() !== 'HEAD' || mine !== generation) return
+          if (response.getStatus() === 410) {
+            // The content was refused (e.g. the last PATCH's 422 was lost and tus retried). Thrown, so that tus
+            // stops instead of taking the 4xx for "upload gone" and sending the whole file again as a new upload.
+            throw new UploadRefusedError(await rejectedReason(request.getURL()))
+          }
+          if (response.getStatus() === 200) {
             const offset = Number.parseInt(response.getHeader('Upload-Offset') ?? '', 10)
             if (Number.isFinite(offset) && offset > 0) {
               resumedFrom.value = offset
@@ -185,19 +249,7 @@ export function useTusUpload(options: TusUploadOptions = {}): {
         onSuccess: ({ lastResponse }) => {
           void (async () => {
             try {
-              const stored = fileFromResponse(lastResponse) ?? (await completedFile(upload))
-              if (mine !== generation) return resolve(null)
-              const done: UploadedFile = {
-                fileId: stored.fileId,
-                sha256: stored.sha256 ?? upload.options.metadata?.sha256 ?? '',
-                name: picked.name,
-                size: picked.size,
-              }
-              sent.value = picked.size
-              speed.value = null
-              result.value = done
-              phase.value = 'done'
-              resolve(done)
+              finish(fileFromResponse(lastResponse) ?? (await completedFile(upload)), upload.options.metadata?.sha256 ?? null)
             } catch (err) {
               await forget(upload)
               fail(uploadErrorMessage(err))
@@ -207,7 +259,8 @@ export function useTusUpload(options: TusUploadOptions = {}): {
         onError: (err) => {
           const status = 'originalResponse' in err ? (err.originalResponse?.getStatus() ?? 0) : 0
           // The server has ruled on the content (refused, too large, expired): start afresh next time.
-          void (status >= 400 && status < 500 && status !== 401 ? forget(upload) : Promise.resolve()).then(() => fail(uploadErrorMessage(err)))
+          const ruled = causeOf(err) instanceof UploadRefusedError || (status >= 400 && status < 500 && status !== 401)
+          void (ruled ? forget(upload) : Promise.resolve()).then(() => fail(uploadErrorMessage(err)))
         },
       })
       current = upload
@@ -216,12 +269,21 @@ export function useTusUpload(options: TusUploadOptions = {}): {
         try {
           const previous = latestPreviousUpload(await upload.findPreviousUploads().catch(() => []))
           let sha256 = previous?.metadata?.sha256 ?? null
+          let plan: ResumePlan = { kind: 'restart' }
           if (previous && sha256) {
-            // tus takes any 4xx answer to its HEAD, a 401 included, for "upload gone" and starts over; asking the
-            // upload's status through the API client first refreshes an access token that expired meanwhile.
+            // Asked through the API client, which also refreshes an access token that expired meanwhile (tus
+            // would take a 401 to its HEAD for "upload gone" and start over).
             const id = uploadIdFromUrl(previous.uploadUrl)
-            if (id) await api.GET('/api/v1/uploads/{upload_id}', { params: { path: { upload_id: id } } }).catch(() => null)
+            if (id) {
+              const answer = await uploadStatus(id)
+              plan = resumePlan(answer.status, answer.upload)
+            }
             if (mine !== generation) return resolve(null)
+            if (plan.kind !== 'resume') await urlStorage.removeUpload(previous.urlStorageKey).catch(() => undefined)
+            if (plan.kind === 'refused') return fail(plan.reason)
+            if (plan.kind === 'stored') return finish(plan, sha256)
+          }
+          if (plan.kind === 'resume' && previous && sha256) {
             upload.resumeFromPreviousUpload(previous)
           } else {
             hashing = new AbortController()
