@@ -319,7 +319,11 @@ class Loader:
             ),
             2,
         )
+        await self._self_checks(agency_ids, agency_county)
         for table in (
+            "campaigns",
+            "campaign_deadlines",
+            "self_checks",
             "organizations",
             "evaluators",
             "enterprises",
@@ -332,6 +336,65 @@ class Loader:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
         await self.connection.execute("ANALYZE")
+
+    async def _self_checks(self, agency_ids: list[int], agency_county: dict[int, int]) -> None:
+        """One campaign, and both self-checks (附件2, 附件3) of nine agencies in ten, in every state."""
+        now = self.now
+        await self.copy(
+            "campaigns",
+            ["id", "name", "year", "created_at", "updated_at"],
+            iter([(1, "基准测试专项整治", now.year, now, now)]),
+            1,
+        )
+        due = date(now.year, 10, 15)
+        await self.copy(
+            "campaign_deadlines",
+            ["id", "campaign_id", "code", "name", "due_on"],
+            iter([(1, 1, "agency_self_check", "机构自查自改", due)]),
+            1,
+        )
+        statuses = ("draft", "submitted", "returned", "resubmitted", "accepted")
+        started = [a for i, a in enumerate(agency_ids) if i % 10 != 3]
+
+        def rows() -> Iterator[tuple[object, ...]]:
+            for number, agency in enumerate(started):
+                for offset, kind in enumerate(("qualification", "projects")):
+                    status = statuses[(number + offset) % len(statuses)]
+                    submitted = None if status == "draft" else now - timedelta(days=number % 20)
+                    yield (
+                        2 * number + offset + 1,
+                        1,
+                        agency,
+                        agency_county[agency],
+                        kind,
+                        status,
+                        "{}",
+                        submitted,
+                        submitted,
+                        number % 7 == 0,
+                        now,
+                        now,
+                    )
+
+        await self.copy(
+            "self_checks",
+            [
+                "id",
+                "campaign_id",
+                "agency_id",
+                "county_id",
+                "kind",
+                "status",
+                "header",
+                "submitted_at",
+                "first_submitted_at",
+                "is_late",
+                "created_at",
+                "updated_at",
+            ],
+            rows(),
+            2 * len(started),
+        )
 
 
 async def generate(database_url: str, scale: Scale) -> None:
