@@ -2,11 +2,11 @@
 // rectification of an open finding with a photo and a PDF, removes one, submits for acceptance and can then add
 // nothing more; the city sees the agency's evidence, previews it and accepts the finding.
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { apiJson, apiToken, apiUpload, minimalPdf, sha256, solidPng } from './fixtures.mjs'
+import { apiJson, apiToken, apiUpload, minimalPdf, sha256, solidPng, writeFixture as writeFixtureIn } from './fixtures.mjs'
 import {
   artifactsDir,
   assertHome,
@@ -29,11 +29,7 @@ const files = { dir: '', report: null, photo: null, cityPhoto: null }
 /** The finding the tests work on (open, of agency.a.admin's own office) and one without any evidence. */
 const state = { findingId: null, agencyName: '', emptyFindingId: null }
 
-async function writeFixture(name, data) {
-  const path = join(files.dir, name)
-  await writeFile(path, data)
-  return { path, name, sha256: sha256(data), size: data.length }
-}
+const writeFixture = (name, data) => writeFixtureIn(files.dir, name, data)
 
 const findingUrl = (id) => `${backend.baseUrl}/findings/${id}`
 const evidenceItem = (page, fixture) => page.locator(`[data-testid="evidence-item"][data-sha256="${fixture.sha256}"]`)

@@ -1,10 +1,19 @@
 // Small, real files for the e2e suites (PDF, PNG) and the API calls a test's setup needs (sign in, upload over
 // tus in one PATCH) — what the browser picks or what exists before the page is opened.
 import { createHash } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
 import { backend, PASSWORD } from './harness.mjs'
 
 export const sha256 = (data) => createHash('sha256').update(data).digest('hex')
+
+/** Writes a file the browser will pick, and what the tests check it by. */
+export async function writeFixture(dir, name, data) {
+  const path = join(dir, name)
+  await writeFile(path, data)
+  return { path, name, sha256: sha256(data), size: data.length }
+}
 
 /** A valid one-page PDF, built like backend/demo/files.py does. */
 export function minimalPdf(...lines) {

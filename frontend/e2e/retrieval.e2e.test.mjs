@@ -3,11 +3,11 @@
 // receives one project and returns the other, and the agency sees why.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { minimalPdf, sha256 } from './fixtures.mjs'
+import { minimalPdf, sha256, writeFixture as writeFixtureIn } from './fixtures.mjs'
 import { writeZip } from './xlsx-zip.mjs'
 import {
   artifactsDir,
@@ -32,11 +32,7 @@ const CHUNK = 8 * 1024 * 1024
 /** The files the agency uploads, written to a scratch folder (the browser picks them from disk). */
 const files = { dir: '', reports: [], archives: [], big: null, fake: null, fakeLost: null, fakeReloaded: null }
 
-async function writeFixture(name, data) {
-  const path = join(files.dir, name)
-  await writeFile(path, data)
-  return { path, name, sha256: sha256(data), size: data.length }
-}
+const writeFixture = (name, data) => writeFixtureIn(files.dir, name, data)
 
 /** What the tests hand on to each other. */
 const state = { requestId: null, itemIds: [], campaignName: '' }
