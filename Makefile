@@ -10,7 +10,7 @@ STAMPS := .make
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json
 
-.PHONY: help run serve install test lint bench bench-quick test-backend test-backend-sqlite test-backend-postgresql \
+.PHONY: help run serve install fonts test lint bench bench-quick test-backend test-backend-sqlite test-backend-postgresql \
 	test-frontend test-e2e openapi audit verify-audit migrate seed-demo clean
 
 help:
@@ -34,7 +34,14 @@ $(STAMPS)/node: frontend/package.json frontend/package-lock.json
 frontend/dist/index.html: $(STAMPS)/node $(FRONTEND_SOURCES)
 	cd frontend && npm run build --silent
 
-install: $(STAMPS)/python $(STAMPS)/node frontend/dist/index.html
+install: $(STAMPS)/python $(STAMPS)/node frontend/dist/index.html fonts
+
+# The review opinion PDF (审查意见书) is typeset in Noto CJK; without it Chinese text has no glyphs.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null; \
+		else echo "警告：缺少中文字体，审查意见书 PDF 将无法正确显示中文；请安装 fonts-noto-cjk（sudo apt-get install fonts-noto-cjk）" >&2; fi; }
 
 # --- running ----------------------------------------------------------------------------------------------
 run: install
@@ -72,11 +79,11 @@ lint: $(STAMPS)/python $(STAMPS)/node
 
 test-backend: test-backend-sqlite test-backend-postgresql
 
-test-backend-sqlite: $(STAMPS)/python
+test-backend-sqlite: $(STAMPS)/python fonts
 	$(VENV)/bin/pytest --db=sqlite
 
 # Uses TEST_DATABASE_URL when set; otherwise the suite starts a private throwaway cluster.
-test-backend-postgresql: $(STAMPS)/python
+test-backend-postgresql: $(STAMPS)/python fonts
 	$(VENV)/bin/pytest --db=postgresql
 
 test-frontend: $(STAMPS)/node

@@ -36,6 +36,7 @@ from backend.organizations.endpoints import router as organizations_router
 from backend.projects.endpoints import router as projects_router
 from backend.reference.endpoints import router as reference_router
 from backend.retrieval.endpoints import router as retrieval_router
+from backend.reviews.endpoints import routers as review_routers
 from backend.self_checks.endpoints import router as self_checks_router
 from backend.storage import Storage, create_storage
 from backend.uploads import service as uploads_service
@@ -97,6 +98,7 @@ def api_router() -> APIRouter:
         uploads_router,
         files_router,
         retrieval_router,
+        *review_routers,
     ):
         router.include_router(domain_router)
     return router

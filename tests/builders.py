@@ -18,6 +18,7 @@ from backend.models import (
     CountySubmission,
     Enterprise,
     Evaluator,
+    ExpertConflict,
     Finding,
     FindingFile,
     Liaison,
@@ -27,6 +28,9 @@ from backend.models import (
     RetrievalItem,
     RetrievalItemFile,
     RetrievalRequest,
+    ReviewAssignment,
+    ReviewDraw,
+    ReviewOpinion,
     SelfCheck,
     StoredFile,
     Upload,
@@ -252,6 +256,71 @@ async def retrieval_request(
 async def finding_file(db: AsyncSession, finding: Finding, stored: StoredFile, organization_id: int) -> FindingFile:
     record = FindingFile(
         finding_id=finding.id, file_id=stored.id, added_by_organization_id=organization_id, added_at=utcnow()
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def review_assignment(db: AsyncSession, request: RetrievalRequest, expert_id: int) -> ReviewAssignment:
+    """The request's first report given to an expert by hand."""
+    item = request.items[0]
+    project = await db.get_one(Project, item.project_id)
+    record = ReviewAssignment(
+        campaign_id=request.campaign_id,
+        retrieval_item_id=item.id,
+        project_id=project.id,
+        agency_id=project.agency_id,
+        county_id=project.county_id,
+        expert_id=expert_id,
+        method="manual",
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def review_opinion(db: AsyncSession, assignment: ReviewAssignment, *, submitted: bool = False) -> ReviewOpinion:
+    """A draft (nothing answered yet), or a signed opinion concluding "no problem" (checklist not filled in)."""
+    record = ReviewOpinion(
+        assignment_id=assignment.id,
+        retrieval_item_id=assignment.retrieval_item_id,
+        campaign_id=assignment.campaign_id,
+        project_id=assignment.project_id,
+        agency_id=assignment.agency_id,
+        expert_id=assignment.expert_id,
+        version=1,
+        status="submitted" if submitted else "draft",
+        criteria=[],
+        hazards=[],
+        other_breaches=[],
+        opinion_text="未发现问题。" if submitted else None,
+        conclusion="no_problem" if submitted else None,
+        submitted_at=utcnow() if submitted else None,
+        signed_name="专家" if submitted else None,
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def expert_conflict(db: AsyncSession, expert_id: int, agency_id: int) -> ExpertConflict:
+    record = ExpertConflict(expert_id=expert_id, agency_id=agency_id, reason="测试回避")
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def review_draw(db: AsyncSession, campaign_id: int) -> ReviewDraw:
+    record = ReviewDraw(
+        campaign_id=campaign_id,
+        seed="test",
+        experts_per_report=1,
+        item_ids=[],
+        pool=[],
+        excluded={},
+        result={},
+        drawn_at=utcnow(),
     )
     db.add(record)
     await db.flush()

@@ -47,7 +47,16 @@ async def test_me_describes_user_role_organisation_and_permissions(client: httpx
     assert not {"audit:read", "projects:manage", "agencies:create", "id_numbers:read"} & set(me["permissions"])
     expert = (await client.get("/api/v1/auth/me", headers=await login(client, "expert.1"))).json()
     assert expert["role"] == "expert"
-    assert expert["permissions"] == ["campaigns:read", "files:read", "organizations:read", "uploads:write"]
+    assert expert["permissions"] == [
+        "campaigns:read",
+        "expert_conflicts:declare",
+        "experts:read",
+        "files:read",
+        "organizations:read",
+        "reviews:read",
+        "reviews:write",
+        "uploads:write",
+    ]
 
 
 async def test_wrong_password_is_401_in_chinese_and_counts(client: httpx.AsyncClient, db: AsyncSession) -> None:

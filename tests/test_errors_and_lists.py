@@ -96,7 +96,7 @@ async def test_user_list_filters_and_search(client: httpx.AsyncClient) -> None:
     county_users = (await client.get("/api/v1/users?role=county", headers=headers)).json()
     assert {user["username"] for user in county_users["items"]} == {"county.haigang", "county.changli"}
     found = (await client.get("/api/v1/users?q=专家&sort=-username", headers=headers)).json()
-    assert [user["username"] for user in found["items"]] == ["expert.2", "expert.1"]
+    assert [user["username"] for user in found["items"]] == ["expert.5", "expert.4", "expert.3", "expert.2", "expert.1"]
     assert found["items"][0]["organization_name"] == "秦皇岛市安全评价专家组"
 
 

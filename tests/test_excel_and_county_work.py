@@ -308,7 +308,18 @@ async def test_no_statement_count_grows_with_the_rows(
     app: FastAPI, client: httpx.AsyncClient, db: AsyncSession, demo: dict[str, int]
 ) -> None:
     city = await login(client, "city.admin")
-    for url in ("/api/v1/projects", "/api/v1/agencies", "/api/v1/evaluators", "/api/v1/enterprises", "/api/v1/users"):
+    lists = (
+        "/api/v1/projects",
+        "/api/v1/agencies",
+        "/api/v1/evaluators",
+        "/api/v1/enterprises",
+        "/api/v1/users",
+        "/api/v1/experts",
+        "/api/v1/review-panels",
+        "/api/v1/review-assignments",
+        "/api/v1/review-opinions",
+    )
+    for url in lists:
         small = await _statements(app, client, f"{url}?page_size=2", city)
         large = await _statements(app, client, f"{url}?page_size=40", city)
         assert small == large, url

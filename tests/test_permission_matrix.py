@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.app import create_app
 from backend.auth import tokens
 from backend.auth.actor import resolve_actor
-from backend.models import Agency, ApiToken, Campaign, User
+from backend.models import Agency, ApiToken, Campaign, Enterprise, RetrievalRequest, User
 from tests import builders
 from tests.conftest import login, make_settings
 
@@ -82,6 +82,8 @@ CITY_ONLY = dict.fromkeys(("county_haigang", "agency_a_admin", "agency_a_branch"
 CITY_COUNTY = dict.fromkeys(("agency_a_admin", "agency_a_branch", "expert_1", "agency_a_token"), 403)
 AGENCY_EDITORS = {"county_haigang": 403, "expert_1": 403, "agency_a_token": 403}
 VERIFIERS = {"expert_1": 403, "agency_a_token": 403}
+NOT_REVIEWERS = dict.fromkeys(("county_haigang", "agency_a_admin", "agency_a_branch", "agency_a_token"), 403)
+EXPERT_ONLY = dict.fromkeys(("city_admin", *NOT_REVIEWERS), 403)
 
 
 def _valid_credit_code() -> str:
@@ -424,6 +426,96 @@ MATRIX += [
         targeted=True,
         route="/api/v1/retrieval-requests/{request_id}/items/{item_id}/review",
     ),
+    # expert review: the city organises and decides; an expert sees only its own profile, tasks and opinions
+    Row("GET", "/api/v1/experts", statuses(200, **NOT_REVIEWERS)),
+    Row("GET", "/api/v1/experts/{expert}", statuses(200, **NOT_REVIEWERS), targeted=True),
+    Row("PATCH", "/api/v1/experts/{expert}", statuses(200, **CITY_ONLY), body={"in_pool": True}, targeted=True),
+    Row(
+        "POST",
+        "/api/v1/experts/{expert}/conflicts",
+        statuses(201, **NOT_REVIEWERS),
+        body=lambda w: {"agency_id": w["own_agency"], "reason": "曾在该机构任职"},
+        targeted=True,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/experts/{expert}/conflicts/{expert_conflict}",
+        statuses(200, expert_1=409, **NOT_REVIEWERS),  # an expert declares conflicts; only the city lifts one
+        targeted=True,
+        sibling_after_lookup=frozenset({"expert.1"}),
+        route="/api/v1/experts/{expert_id}/conflicts/{conflict_id}",
+    ),
+    Row("GET", "/api/v1/review-assignments", statuses(200, **NOT_REVIEWERS)),
+    Row(
+        "POST",
+        "/api/v1/review-assignments",
+        statuses(201, **CITY_ONLY),
+        body=lambda w: {"retrieval_item_ids": [w["review_item"]], "expert_ids": [w["expert"]]},
+    ),
+    Row("GET", "/api/v1/review-assignments/{review_assignment}", statuses(200, **NOT_REVIEWERS), targeted=True),
+    Row("DELETE", "/api/v1/review-assignments/{review_assignment}", statuses(204, **CITY_ONLY), targeted=True),
+    Row(
+        "POST",
+        "/api/v1/review-draws",
+        statuses(201, **CITY_ONLY),
+        body=lambda w: {
+            "campaign_id": w["campaign"],
+            "retrieval_item_ids": [w["review_item"]],
+            "experts_per_report": 1,
+        },
+    ),
+    Row("GET", "/api/v1/review-draws/{review_draw}", statuses(200, **CITY_ONLY), targeted=True),
+    Row("GET", "/api/v1/review-opinions", statuses(200, **NOT_REVIEWERS)),
+    Row(
+        "POST",
+        "/api/v1/review-opinions",
+        statuses(201, **EXPERT_ONLY),
+        body=lambda w: {"assignment_id": w["review_assignment_fresh"]},
+        targeted=True,
+    ),
+    Row(
+        "GET",
+        "/api/v1/review-opinions/{review_opinion_submitted}",
+        statuses(200, **NOT_REVIEWERS),
+        targeted=True,
+        route="/api/v1/review-opinions/{opinion_id}",
+    ),
+    Row("PUT", "/api/v1/review-opinions/{review_opinion}", statuses(200, **EXPERT_ONLY), body={}, targeted=True),
+    Row("DELETE", "/api/v1/review-opinions/{review_opinion}", statuses(204, **EXPERT_ONLY), targeted=True),
+    Row(
+        "POST",
+        "/api/v1/review-opinions/{review_opinion}/submit",
+        statuses(422, **EXPERT_ONLY),  # found, but nothing in the checklist is answered yet
+        body={"signature": "周专家"},
+        targeted=True,
+        sibling_after_lookup=frozenset({"expert.1"}),
+        route="/api/v1/review-opinions/{opinion_id}/submit",
+    ),
+    Row(
+        "POST",
+        "/api/v1/review-opinions/{review_opinion_submitted}/corrections",
+        statuses(201, **EXPERT_ONLY),
+        body={"reason": "补充审查意见"},
+        targeted=True,
+        route="/api/v1/review-opinions/{opinion_id}/corrections",
+    ),
+    Row(
+        "GET",
+        "/api/v1/review-opinions/{review_opinion_submitted}/pdf",
+        statuses(200, **NOT_REVIEWERS),
+        targeted=True,
+        route="/api/v1/review-opinions/{opinion_id}/pdf",
+    ),
+    Row("GET", "/api/v1/review-panels", statuses(200, **CITY_ONLY)),
+    Row("GET", "/api/v1/review-panels/{review_item}", statuses(200, **CITY_ONLY), targeted=True),
+    Row(
+        "PUT",
+        "/api/v1/review-panels/{review_item_opinion}/decision",
+        statuses(200, **CITY_ONLY),
+        body={"conclusion": "no_problem"},
+        targeted=True,
+        route="/api/v1/review-panels/{retrieval_item_id}/decision",
+    ),
 ]
 
 ROUTE_PARAMS = {
@@ -442,6 +534,11 @@ ROUTE_PARAMS = {
     "{upload}": "{upload_id}",
     "{file}": "{file_id}",
     "{retrieval}": "{request_id}",
+    "{expert}": "{expert_id}",
+    "{review_assignment}": "{assignment_id}",
+    "{review_opinion}": "{opinion_id}",
+    "{review_draw}": "{draw_id}",
+    "{review_item}": "{retrieval_item_id}",
 }
 
 
@@ -496,7 +593,9 @@ async def _token_for(db: AsyncSession, organization_id: int, role: str) -> tuple
     return api_token.id, token
 
 
-async def _world(db: AsyncSession, demo: dict[str, int], actor: str, scope: str) -> dict[str, Any]:
+async def _world(
+    db: AsyncSession, demo: dict[str, int], actor: str, scope: str, *, reviews: bool = False
+) -> dict[str, Any]:
     """The records an actor tries: its own (scope='own') or a sibling's (scope='sibling'), built for the test."""
     haigang, changli = demo["海港区应急管理局"], demo["昌黎县应急管理局"]
     agencies = {a.id: a for a in await db.scalars(select(Agency))}
@@ -563,8 +662,44 @@ async def _world(db: AsyncSession, demo: dict[str, int], actor: str, scope: str)
         "retrieval_submitted": retrieval_submitted.id,
         "retrieval_submitted_item": retrieval_submitted.items[0].id,
     }
+    if reviews:
+        world.update(await _review_world(db, demo, sibling, campaign, enterprise, agency, retrieval_submitted))
     await db.commit()
     return world
+
+
+async def _review_world(
+    db: AsyncSession,
+    demo: dict[str, int],
+    sibling: bool,
+    campaign: int,
+    enterprise: Enterprise,
+    agency: Agency,
+    retrieval_submitted: RetrievalRequest,
+) -> dict[str, Any]:
+    """Expert review: expert.1's records, or (a sibling's) expert.2's; reports of requests already submitted."""
+    expert = demo["expert.2" if sibling else "expert.1"]
+    reviewed = await builders.retrieval_request(
+        db, campaign, await builders.project(db, enterprise, agency), submitted=True
+    )
+    assignment = await builders.review_assignment(db, retrieval_submitted, expert)
+    fresh_assignment = await builders.review_assignment(
+        db,
+        await builders.retrieval_request(db, campaign, await builders.project(db, enterprise, agency), submitted=True),
+        expert,
+    )
+    signed = await builders.review_opinion(db, await builders.review_assignment(db, reviewed, expert), submitted=True)
+    return {
+        "expert": expert,
+        "expert_conflict": (await builders.expert_conflict(db, expert, demo[AGENCY_B])).id,
+        "review_item": retrieval_submitted.items[0].id,
+        "review_item_opinion": reviewed.items[0].id,
+        "review_assignment": assignment.id,
+        "review_assignment_fresh": fresh_assignment.id,
+        "review_opinion": (await builders.review_opinion(db, assignment)).id,
+        "review_opinion_submitted": signed.id,
+        "review_draw": (await builders.review_draw(db, campaign)).id,
+    }
 
 
 async def _headers(client: httpx.AsyncClient, db: AsyncSession, demo: dict[str, int], actor: str) -> dict[str, str]:
@@ -597,7 +732,7 @@ async def test_matrix(
     client: httpx.AsyncClient, db: AsyncSession, demo: dict[str, int], row: Row, actor: str, scope: str
 ) -> None:
     headers = await _headers(client, db, demo, actor)
-    world = await _world(db, demo, actor, scope)
+    world = await _world(db, demo, actor, scope, reviews=row.path.startswith(("/api/v1/review", "/api/v1/experts")))
     body = row.body(world) if callable(row.body) else row.body
     response = await client.request(row.method, _fill(row.path, world), json=body, headers=headers)
     expected = row.own[actor]

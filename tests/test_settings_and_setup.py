@@ -18,11 +18,18 @@ from backend.models import (
     CountySubmission,
     Enterprise,
     Evaluator,
+    ExpertConflict,
+    ExpertProfile,
+    Finding,
     Liaison,
     Organization,
     Project,
     RetrievalItem,
     RetrievalRequest,
+    ReviewAssignment,
+    ReviewDecision,
+    ReviewDraw,
+    ReviewOpinion,
     StoredFile,
     User,
 )
@@ -74,6 +81,13 @@ async def test_demo_data_is_idempotent(db: AsyncSession, app: Any) -> None:
         RetrievalRequest,
         RetrievalItem,
         StoredFile,
+        ExpertProfile,
+        ExpertConflict,
+        ReviewDraw,
+        ReviewAssignment,
+        ReviewOpinion,
+        ReviewDecision,
+        Finding,
     )
 
     async def counts() -> dict[str, int]:
@@ -85,7 +99,8 @@ async def test_demo_data_is_idempotent(db: AsyncSession, app: Any) -> None:
     await load_demo_data(db, app.state.storage)
     await db.commit()
     assert before == await counts()
-    assert before["organizations"] == 17 and before["users"] == 8 and before["projects"] >= 40
+    assert before["organizations"] == 17 and before["users"] == 11 and before["projects"] >= 40
+    assert before["expert_profiles"] == 5 and before["review_draws"] == 1 and before["review_decisions"] == 1
     assert before["campaigns"] == 2 and before["agencies"] == 6
     branch = await db.scalar(select(Organization).where(Organization.name.like("%昌黎分公司")))
     assert branch is not None and branch.parent_id is not None

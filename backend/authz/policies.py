@@ -50,6 +50,13 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "retrieval:read": _roles("city", "county", "agency"),
     "retrieval:manage": _roles("city"),
     "retrieval:submit": _roles("agency"),
+    "experts:read": _roles("city", "expert"),
+    "experts:manage": _roles("city"),
+    "expert_conflicts:declare": _roles("city", "expert"),
+    "reviews:read": _roles("city", "expert"),
+    "reviews:assign": _roles("city"),
+    "reviews:write": _roles("expert"),
+    "reviews:decide": _roles("city"),
 }
 
 

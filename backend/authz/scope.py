@@ -23,6 +23,8 @@ from backend.models import (
     CountySubmission,
     Enterprise,
     Evaluator,
+    ExpertConflict,
+    ExpertProfile,
     Finding,
     FindingFile,
     Liaison,
@@ -32,6 +34,10 @@ from backend.models import (
     RetrievalItem,
     RetrievalItemFile,
     RetrievalRequest,
+    ReviewAssignment,
+    ReviewDecision,
+    ReviewDraw,
+    ReviewOpinion,
     SelfCheck,
     StoredFile,
     Upload,
@@ -42,7 +48,7 @@ from backend.models import (
 @dataclass(frozen=True)
 class AccessScope:
     """What an actor may see: the whole city, one county's jurisdiction, an agency (with its branches),
-    or an expert's own organisation (and, later, its assignments)."""
+    or an expert: its own organisation, and only the reports assigned to it."""
 
     role: str
     organization_id: int
@@ -237,4 +243,47 @@ def _stored_files(scope: AccessScope) -> ColumnElement[bool]:
         .where(FindingFile.file_id == StoredFile.id, scope_clause(Finding, scope))
         .exists()
     )
+    if scope.role == "expert":
+        # The report and archive of a retrieval item assigned to it.
+        assigned = (
+            select(RetrievalItemFile.id)
+            .join(ReviewAssignment, ReviewAssignment.retrieval_item_id == RetrievalItemFile.item_id)
+            .where(RetrievalItemFile.file_id == StoredFile.id, scope_clause(ReviewAssignment, scope))
+            .exists()
+        )
+        return or_(StoredFile.organization_id.in_(scope.own_organization_ids), assigned)
     return or_(StoredFile.organization_id.in_(scope.own_organization_ids), attached_to_request, attached_to_finding)
+
+
+def _city_or_expert_self(expert_column: Any) -> ScopeRule:
+    """Expert-review records: the city sees all; an expert only its own; nobody else any."""
+
+    def rule(scope: AccessScope) -> ColumnElement[bool]:
+        if scope.is_city:
+            return true()
+        if scope.role == "expert" and scope.user_id is not None:
+            return expert_column == scope.user_id  # type: ignore[no-any-return]
+        return false()
+
+    return rule
+
+
+scope_rule(ExpertProfile)(_city_or_expert_self(ExpertProfile.user_id))
+scope_rule(ExpertConflict)(_city_or_expert_self(ExpertConflict.expert_id))
+scope_rule(ReviewAssignment)(_city_or_expert_self(ReviewAssignment.expert_id))
+
+
+@scope_rule(ReviewOpinion)
+def _review_opinions(scope: AccessScope) -> ColumnElement[bool]:
+    # A draft is the expert's working copy: the city sees an opinion once it is signed.
+    if scope.is_city:
+        return ReviewOpinion.status == "submitted"
+    return _city_or_expert_self(ReviewOpinion.expert_id)(scope)
+
+
+def _city_only(scope: AccessScope) -> ColumnElement[bool]:
+    return true() if scope.is_city else false()
+
+
+scope_rule(ReviewDraw)(_city_only)
+scope_rule(ReviewDecision)(_city_only)

@@ -48,7 +48,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    import backend.audit.recorder  # noqa: F401  (every session that can write is audited)
+    import backend.audit.recorder
+    import backend.reviews.guard  # noqa: F401  (signed review opinions never change)
 
     return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=AnpingSession)
 

@@ -416,3 +416,6 @@ async def load_registry_demo(
     from backend.demo.retrieval import load_retrieval_demo
 
     await load_retrieval_demo(session, storage, campaign)
+    from backend.demo.reviews import load_review_demo
+
+    await load_review_demo(session, campaign)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core import calendar
 from backend.demo.files import minimal_pdf, process_archive
+from backend.files import inspection
 from backend.models import (
     Agency,
     Campaign,
@@ -32,6 +34,7 @@ PLAN = {
     "秦皇岛安科安全评价有限公司": ("completed", -4),
     "天津华衡安全评价有限公司": ("open", None),
 }
+DEMO_ZIP_LIMITS = inspection.ZipLimits(max_entries=100, max_ratio=1000, max_uncompressed_bytes=1 << 20)
 RETURNED_REASON = "过程控制档案缺少现场勘验影像资料，请补充后重新提交"
 
 
@@ -53,7 +56,8 @@ async def _store(
         original_name=name,
         kind="zip" if is_zip else "pdf",
         media_type="application/zip" if is_zip else "application/pdf",
-        details={"entries": 4, "uncompressed_size": 0, "listing": [], "listing_truncated": False} if is_zip else {},
+        # The listing a real upload gets (the same inspection), so the demo's archives can be browsed.
+        details=inspection.inspect_zip(io.BytesIO(data), len(data), DEMO_ZIP_LIMITS) if is_zip else {},
         organization_id=agency.id,
         created_at=at,
     )

@@ -52,6 +52,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("agency.b.admin", "孙衡安", AGENCY_B, True),
     DemoAccount("expert.1", "周专家", EXPERT_GROUP, False),
     DemoAccount("expert.2", "吴专家", EXPERT_GROUP, False),
+    DemoAccount("expert.3", "郑专家", EXPERT_GROUP, False),
+    DemoAccount("expert.4", "王专家", EXPERT_GROUP, False),
+    DemoAccount("expert.5", "冯专家", EXPERT_GROUP, False),
 ]
 
 

@@ -60,8 +60,14 @@ class EvidenceRead(BaseModel):
     added_at: datetime
 
 
+class ConcernedEvaluator(BaseModel):
+    id: int
+    name: str
+
+
 class FindingDetail(FindingRead):
     events: list[FindingEventRead]
+    evaluators: list[ConcernedEvaluator] = Field(description="问题涉及的评价人员（如专家审查认定的报告署名人员）")
     evidence: list[EvidenceRead] = Field(description="佐证材料：检查照片、整改前后对比、验收材料等")
 
 

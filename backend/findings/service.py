@@ -17,6 +17,7 @@ from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.files.schemas import file_read
 from backend.findings import policies
 from backend.findings.schemas import (
+    ConcernedEvaluator,
     EvidenceIn,
     EvidenceRead,
     FindingCreate,
@@ -29,6 +30,7 @@ from backend.models import (
     Agency,
     Evaluator,
     Finding,
+    FindingEvaluator,
     FindingEvent,
     FindingFile,
     Organization,
@@ -141,9 +143,16 @@ async def detail(session: AsyncSession, scope: AccessScope, finding_id: int) -> 
             .order_by(FindingFile.id)
         )
     ).all()
+    evaluators = await session.execute(
+        select(Evaluator.id, Evaluator.name)
+        .join(FindingEvaluator, FindingEvaluator.evaluator_id == Evaluator.id)
+        .where(FindingEvaluator.finding_id == finding_id)
+        .order_by(FindingEvaluator.id)
+    )
     return FindingDetail(
         **to_read(row, today).model_dump(),
         events=[FindingEventRead.model_validate(e) for e in row[0].events],
+        evaluators=[ConcernedEvaluator(id=i, name=n) for i, n in evaluators.all()],
         evidence=[
             EvidenceRead(
                 id=link.id,

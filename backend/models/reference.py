@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, IdMixin
@@ -24,3 +24,5 @@ class ReferenceCode(IdMixin, Base):
     effective_from: Mapped[date | None]
     effective_until: Mapped[date | None]
     sort_order: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Where an item applies (e.g. the enterprise activities a major-accident-hazard item concerns); None: everywhere.
+    applies_to: Mapped[list[str] | None] = mapped_column(JSON)

@@ -24,6 +24,7 @@ class ReferenceCodeRead(BaseModel):
     label: str
     description: str | None
     version: str
+    applies_to: list[str] | None
 
 
 @router.get("", operation_id="list_reference_codes", summary="参考代码（业务范围、评价类型、证书类别等）")

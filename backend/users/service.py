@@ -10,7 +10,7 @@ from backend.auth.service import check_password_policy, revoke_all_sessions
 from backend.authz.policies import Principal
 from backend.authz.scope import scoped_select
 from backend.core.errors import Conflict, NotFound, ValidationFailed
-from backend.models import Organization, User
+from backend.models import ExpertProfile, Organization, User
 from backend.models.organization import ROLE_BY_KIND
 from backend.users import repository
 from backend.users.schemas import UserCreate, UserRead, UserUpdate
@@ -44,6 +44,9 @@ async def create_user(session: AsyncSession, principal: Principal, data: UserCre
     )
     session.add(user)
     await session.flush()
+    if user.role == "expert":
+        session.add(ExpertProfile(user_id=user.id))  # every expert is in the review pool until the city says not
+        await session.flush()
     return to_read(user, organization.name)
 
 

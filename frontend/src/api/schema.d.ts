@@ -455,6 +455,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/experts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审查专家库（专家本人只看到自己） */
+        get: operations["list_experts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/{expert_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 专家详情及回避关系 */
+        get: operations["get_expert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改专家信息（工作单位、关联机构、是否入库抽取） */
+        patch: operations["update_expert"];
+        trace?: never;
+    };
+    "/api/v1/experts/{expert_id}/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记回避关系（市级，或专家本人申报） */
+        post: operations["declare_expert_conflict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/{expert_id}/conflicts/{conflict_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 解除回避关系（市级） */
+        delete: operations["remove_expert_conflict"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files/{file_id}": {
         parameters: {
             query?: never;
@@ -949,6 +1018,215 @@ export interface paths {
         put?: never;
         /** 提交调阅材料（材料不齐时拒绝） */
         post: operations["submit_retrieval_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审查任务（专家只看到分配给自己的） */
+        get: operations["list_review_assignments"];
+        put?: never;
+        /** 指定专家审查报告（须回避的专家不能分配） */
+        post: operations["assign_reviews"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-assignments/{assignment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审查任务：报告、档案、项目组成员、适用的隐患条目 */
+        get: operations["get_review_assignment"];
+        put?: never;
+        post?: never;
+        /** 撤销审查任务（专家尚未提交意见时） */
+        delete: operations["delete_review_assignment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-draws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 从专家库随机抽取审查专家（回避自动排除，种子和输入留档可复核） */
+        post: operations["draw_reviewers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-draws/{draw_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 抽取记录，并按记录的种子重新抽取核对 */
+        get: operations["get_review_draw"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-opinions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审查意见（含各版本） */
+        get: operations["list_review_opinions"];
+        put?: never;
+        /** 开始填写审查意见（草稿） */
+        post: operations["create_review_opinion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-opinions/{opinion_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审查意见详情、形成的问题和历史版本 */
+        get: operations["get_review_opinion"];
+        /** 保存草稿（已提交的意见不能修改） */
+        put: operations["save_review_opinion"];
+        post?: never;
+        /** 放弃草稿（已提交的意见不能删除） */
+        delete: operations["discard_review_opinion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-opinions/{opinion_id}/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 更正已提交的意见：形成新版本草稿（须说明原因，原版本保留） */
+        post: operations["correct_review_opinion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-opinions/{opinion_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审查意见书（PDF） */
+        get: operations["get_review_opinion_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-opinions/{opinion_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 签名并提交（提交后不可修改，并形成问题清单） */
+        post: operations["submit_review_opinion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-panels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已报送的报告及其审查进度、分歧和最终认定 */
+        get: operations["list_review_panels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-panels/{retrieval_item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审查会商：各专家意见并列、分歧提示 */
+        get: operations["get_review_panel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-panels/{retrieval_item_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 记录市级最终认定（有分歧时须说明理由） */
+        put: operations["decide_review"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1510,6 +1788,135 @@ export interface components {
             /** Role */
             role: string;
         };
+        /** AssignmentCreate */
+        AssignmentCreate: {
+            /** Expert Ids */
+            expert_ids: number[];
+            /** Note */
+            note?: string | null;
+            /**
+             * Retrieval Item Ids
+             * @description 已报送的调阅项目（报告）
+             */
+            retrieval_item_ids: number[];
+        };
+        /** AssignmentDetail */
+        AssignmentDetail: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /**
+             * Applicable Hazards
+             * @description 适用于该企业的重大事故隐患判定标准条目
+             */
+            applicable_hazards: string[];
+            /** Archive */
+            archive: components["schemas"]["FileRead"][];
+            /** Campaign Id */
+            campaign_id: number;
+            /** Conclusion */
+            conclusion: ("no_problem" | "rectify" | "inaccurate" | "false") | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Current Opinion Id */
+            current_opinion_id: number | null;
+            /** Draw Id */
+            draw_id: number | null;
+            /** Enterprise Activities */
+            enterprise_activities: string[];
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Evaluation Kind */
+            evaluation_kind: string;
+            /** Expert Id */
+            expert_id: number;
+            /** Expert Name */
+            expert_name: string;
+            /** Id */
+            id: number;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Members */
+            members: components["schemas"]["ProjectMemberBrief"][];
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "manual" | "random";
+            /** Note */
+            note: string | null;
+            /** Opinions */
+            opinions: components["schemas"]["OpinionRead"][];
+            /** Project Id */
+            project_id: number;
+            /** Project Name */
+            project_name: string;
+            report: components["schemas"]["FileRead"] | null;
+            /** Report Number */
+            report_number: string;
+            /** Retrieval Item Id */
+            retrieval_item_id: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "not_started" | "draft" | "submitted";
+        };
+        /** AssignmentRead */
+        AssignmentRead: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Conclusion */
+            conclusion: ("no_problem" | "rectify" | "inaccurate" | "false") | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Current Opinion Id */
+            current_opinion_id: number | null;
+            /** Draw Id */
+            draw_id: number | null;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Expert Id */
+            expert_id: number;
+            /** Expert Name */
+            expert_name: string;
+            /** Id */
+            id: number;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "manual" | "random";
+            /** Note */
+            note: string | null;
+            /** Project Id */
+            project_id: number;
+            /** Project Name */
+            project_name: string;
+            /** Report Number */
+            report_number: string;
+            /** Retrieval Item Id */
+            retrieval_item_id: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "not_started" | "draft" | "submitted";
+        };
         /** AttachFileIn */
         AttachFileIn: {
             /**
@@ -1674,6 +2081,21 @@ export interface components {
             /** Phases */
             phases?: components["schemas"]["PhaseIn"][] | null;
         };
+        /** ConcernedEvaluator */
+        ConcernedEvaluator: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** CorrectionCreate */
+        CorrectionCreate: {
+            /**
+             * Reason
+             * @description 更正原因
+             */
+            reason: string;
+        };
         /** CountyProgress */
         CountyProgress: {
             /** County Id */
@@ -1684,6 +2106,31 @@ export interface components {
             /** Liaison Count */
             liaison_count: number;
             liaison_table: components["schemas"]["SubmissionStatus"];
+        };
+        /** CriterionAnswer */
+        CriterionAnswer: {
+            /**
+             * Code
+             * @description 失实（SS01–SS08）或虚假（XJ01–XJ06）情形
+             */
+            code: string;
+            /**
+             * Evaluator Ids
+             * @description 涉及的评价人员（项目组成员）
+             */
+            evaluator_ids?: number[];
+            /**
+             * Location
+             * @description 报告中的页码或章节，如“第 35 页”“5.2 节”
+             */
+            location?: string | null;
+            /**
+             * Met
+             * @description 是否存在该情形
+             */
+            met?: boolean | null;
+            /** Note */
+            note?: string | null;
         };
         /** DeadlineIn */
         DeadlineIn: {
@@ -1716,6 +2163,108 @@ export interface components {
             due_on: string;
             /** Name */
             name: string;
+        };
+        /** DecisionIn */
+        DecisionIn: {
+            /**
+             * Conclusion
+             * @enum {string}
+             */
+            conclusion: "no_problem" | "rectify" | "inaccurate" | "false";
+            /** Note */
+            note?: string | null;
+        };
+        /** DecisionRead */
+        DecisionRead: {
+            /**
+             * Conclusion
+             * @enum {string}
+             */
+            conclusion: "no_problem" | "rectify" | "inaccurate" | "false";
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decided By Name */
+            decided_by_name: string | null;
+            /** Note */
+            note: string | null;
+        };
+        /** Disagreement */
+        Disagreement: {
+            /**
+             * Answers
+             * @description 专家用户 ID → 该专家的结论或判断
+             */
+            answers: {
+                [key: string]: string;
+            };
+            /** Label */
+            label: string;
+            /**
+             * Topic
+             * @description conclusion，或检查项代码（如 SS05、MH12）
+             */
+            topic: string;
+        };
+        /** DrawCreate */
+        DrawCreate: {
+            /** Campaign Id */
+            campaign_id: number;
+            /**
+             * Experts Per Report
+             * @default 2
+             */
+            experts_per_report: number;
+            /** Retrieval Item Ids */
+            retrieval_item_ids: number[];
+            /**
+             * Seed
+             * @description 随机种子；缺省由系统生成。相同种子和输入总得到相同结果
+             */
+            seed?: string | null;
+        };
+        /** DrawResult */
+        DrawResult: {
+            /** Assignments */
+            assignments: components["schemas"]["AssignmentRead"][];
+            /** Campaign Id */
+            campaign_id: number;
+            /**
+             * Drawn At
+             * Format: date-time
+             */
+            drawn_at: string;
+            /**
+             * Excluded
+             * @description 每个报告因回避或已分配而排除的专家
+             */
+            excluded: {
+                [key: string]: number[];
+            };
+            /** Experts Per Report */
+            experts_per_report: number;
+            /** Id */
+            id: number;
+            /** Item Ids */
+            item_ids: number[];
+            /** Pool */
+            pool: number[];
+            /**
+             * Reproducible
+             * @description 按记录的种子和输入重新抽取，结果是否一致
+             */
+            reproducible: boolean;
+            /**
+             * Result
+             * @description 每个报告抽中的专家
+             */
+            result: {
+                [key: string]: number[];
+            };
+            /** Seed */
+            seed: string;
         };
         /** EnterpriseCreate */
         EnterpriseCreate: {
@@ -2016,6 +2565,120 @@ export interface components {
             /** Note */
             note: string | null;
         };
+        /** ExpertConflictIn */
+        ExpertConflictIn: {
+            /** Agency Id */
+            agency_id: number;
+            /** Reason */
+            reason: string;
+        };
+        /** ExpertConflictRead */
+        ExpertConflictRead: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string;
+        };
+        /** ExpertDetail */
+        ExpertDetail: {
+            /** Affiliated Agency Id */
+            affiliated_agency_id: number | null;
+            /** Affiliated Agency Name */
+            affiliated_agency_name: string | null;
+            /** Conflict Count */
+            conflict_count: number;
+            /** Conflicts */
+            conflicts: components["schemas"]["ExpertConflictRead"][];
+            /** Employer */
+            employer: string | null;
+            /** Full Name */
+            full_name: string;
+            /**
+             * Id
+             * @description 专家的用户 ID
+             */
+            id: number;
+            /** In Pool */
+            in_pool: boolean;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Open Assignments
+             * @description 尚未提交审查意见的任务数
+             */
+            open_assignments: number;
+            /** Phone */
+            phone: string | null;
+            /** Specialties */
+            specialties: string[];
+            /** Title */
+            title: string | null;
+            /** Username */
+            username: string;
+        };
+        /** ExpertRead */
+        ExpertRead: {
+            /** Affiliated Agency Id */
+            affiliated_agency_id: number | null;
+            /** Affiliated Agency Name */
+            affiliated_agency_name: string | null;
+            /** Conflict Count */
+            conflict_count: number;
+            /** Employer */
+            employer: string | null;
+            /** Full Name */
+            full_name: string;
+            /**
+             * Id
+             * @description 专家的用户 ID
+             */
+            id: number;
+            /** In Pool */
+            in_pool: boolean;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Open Assignments
+             * @description 尚未提交审查意见的任务数
+             */
+            open_assignments: number;
+            /** Phone */
+            phone: string | null;
+            /** Specialties */
+            specialties: string[];
+            /** Title */
+            title: string | null;
+            /** Username */
+            username: string;
+        };
+        /** ExpertUpdate */
+        ExpertUpdate: {
+            /**
+             * Affiliated Agency Id
+             * @description 所在或关联的评价机构（回避）
+             */
+            affiliated_agency_id?: number | null;
+            /** Employer */
+            employer?: string | null;
+            /**
+             * In Pool
+             * @description 是否参与随机抽取
+             */
+            in_pool?: boolean | null;
+            /** Specialties */
+            specialties?: string[] | null;
+            /** Title */
+            title?: string | null;
+        };
         /** FieldError */
         FieldError: {
             /** Field */
@@ -2145,6 +2808,11 @@ export interface components {
             description: string;
             /** Evaluator Id */
             evaluator_id: number | null;
+            /**
+             * Evaluators
+             * @description 问题涉及的评价人员（如专家审查认定的报告署名人员）
+             */
+            evaluators: components["schemas"]["ConcernedEvaluator"][];
             /** Events */
             events: components["schemas"]["FindingEventRead"][];
             /**
@@ -2289,6 +2957,28 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HazardAnswer */
+        HazardAnswer: {
+            /** Code */
+            code: string;
+            /**
+             * Evaluator Ids
+             * @description 涉及的评价人员（项目组成员）
+             */
+            evaluator_ids?: number[];
+            /**
+             * Location
+             * @description 报告中的页码或章节，如“第 35 页”“5.2 节”
+             */
+            location?: string | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Status
+             * @description not_present 不涉及 · evaluated 已正确评价 · evaluated_incorrectly 评价不正确 · not_evaluated 未评价
+             */
+            status?: ("not_present" | "evaluated" | "evaluated_incorrectly" | "not_evaluated") | null;
         };
         /** Health */
         Health: {
@@ -2557,6 +3247,190 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** OpinionCreate */
+        OpinionCreate: {
+            /** Assignment Id */
+            assignment_id: number;
+            /** Conclusion */
+            conclusion?: ("no_problem" | "rectify" | "inaccurate" | "false") | null;
+            /** Criteria */
+            criteria?: components["schemas"]["CriterionAnswer"][];
+            /** Hazards */
+            hazards?: components["schemas"]["HazardAnswer"][];
+            /** Opinion Text */
+            opinion_text?: string | null;
+            /** Other Breaches */
+            other_breaches?: components["schemas"]["OtherBreach"][];
+        };
+        /** OpinionDetail */
+        OpinionDetail: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Assignment Id */
+            assignment_id: number;
+            /** Conclusion */
+            conclusion?: ("no_problem" | "rectify" | "inaccurate" | "false") | null;
+            /** Content Sha256 */
+            content_sha256: string | null;
+            /** Correction Reason */
+            correction_reason: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Criteria */
+            criteria?: components["schemas"]["CriterionAnswer"][];
+            /** Draft Saved At */
+            draft_saved_at: string | null;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Expert Id */
+            expert_id: number;
+            /** Expert Name */
+            expert_name: string;
+            /** Findings */
+            findings: components["schemas"]["OpinionFindingRef"][];
+            /** Hazards */
+            hazards?: components["schemas"]["HazardAnswer"][];
+            /**
+             * History
+             * @description 该专家对该报告的全部版本，旧版本在前
+             */
+            history: components["schemas"]["OpinionRead"][];
+            /** Id */
+            id: number;
+            /**
+             * Is Current
+             * @description 该专家对该报告的最新有效版本
+             */
+            is_current: boolean;
+            /** Opinion Text */
+            opinion_text?: string | null;
+            /** Other Breaches */
+            other_breaches?: components["schemas"]["OtherBreach"][];
+            /** Previous Id */
+            previous_id: number | null;
+            /** Project Id */
+            project_id: number;
+            /** Project Name */
+            project_name: string;
+            /** Report Number */
+            report_number: string;
+            /** Retrieval Item Id */
+            retrieval_item_id: number;
+            /** Signed Name */
+            signed_name: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted";
+            /** Submitted At */
+            submitted_at: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** OpinionFindingRef */
+        OpinionFindingRef: {
+            /** Code */
+            code: string;
+            /** Finding Id */
+            finding_id: number;
+            /** Status */
+            status: string;
+            /** Sub Code */
+            sub_code: string | null;
+        };
+        /** OpinionRead */
+        OpinionRead: {
+            /** Agency Id */
+            agency_id: number;
+            /** Assignment Id */
+            assignment_id: number;
+            /** Conclusion */
+            conclusion?: ("no_problem" | "rectify" | "inaccurate" | "false") | null;
+            /** Content Sha256 */
+            content_sha256: string | null;
+            /** Correction Reason */
+            correction_reason: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Criteria */
+            criteria?: components["schemas"]["CriterionAnswer"][];
+            /** Draft Saved At */
+            draft_saved_at: string | null;
+            /** Expert Id */
+            expert_id: number;
+            /** Expert Name */
+            expert_name: string;
+            /** Hazards */
+            hazards?: components["schemas"]["HazardAnswer"][];
+            /** Id */
+            id: number;
+            /**
+             * Is Current
+             * @description 该专家对该报告的最新有效版本
+             */
+            is_current: boolean;
+            /** Opinion Text */
+            opinion_text?: string | null;
+            /** Other Breaches */
+            other_breaches?: components["schemas"]["OtherBreach"][];
+            /** Previous Id */
+            previous_id: number | null;
+            /** Project Id */
+            project_id: number;
+            /** Retrieval Item Id */
+            retrieval_item_id: number;
+            /** Signed Name */
+            signed_name: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted";
+            /** Submitted At */
+            submitted_at: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** OpinionSubmit */
+        OpinionSubmit: {
+            /**
+             * Signature
+             * @description 签名：专家本人姓名
+             */
+            signature: string;
+        };
+        /** OpinionUpdate */
+        OpinionUpdate: {
+            /** Conclusion */
+            conclusion?: ("no_problem" | "rectify" | "inaccurate" | "false") | null;
+            /** Criteria */
+            criteria?: components["schemas"]["CriterionAnswer"][];
+            /** Hazards */
+            hazards?: components["schemas"]["HazardAnswer"][];
+            /** Opinion Text */
+            opinion_text?: string | null;
+            /** Other Breaches */
+            other_breaches?: components["schemas"]["OtherBreach"][];
+        };
         /** OrganizationBrief */
         OrganizationBrief: {
             /** Division Code */
@@ -2586,6 +3460,28 @@ export interface components {
             parent_id: number | null;
             /** Short Name */
             short_name: string | null;
+        };
+        /** OtherBreach */
+        OtherBreach: {
+            /** Description */
+            description: string;
+            /**
+             * Evaluator Ids
+             * @description 涉及的评价人员（项目组成员）
+             */
+            evaluator_ids?: number[];
+            /** Legal Basis */
+            legal_basis?: string | null;
+            /**
+             * Location
+             * @description 报告中的页码或章节，如“第 35 页”“5.2 节”
+             */
+            location?: string | null;
+            /**
+             * Sub Code
+             * @description 过程控制问题 PC01–PC08
+             */
+            sub_code?: string | null;
         };
         /** Page[AgencyBrief] */
         Page_AgencyBrief_: {
@@ -2624,6 +3520,17 @@ export interface components {
         Page_ApiTokenRead_: {
             /** Items */
             items: components["schemas"]["ApiTokenRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[AssignmentRead] */
+        Page_AssignmentRead_: {
+            /** Items */
+            items: components["schemas"]["AssignmentRead"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -2686,6 +3593,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[ExpertRead] */
+        Page_ExpertRead_: {
+            /** Items */
+            items: components["schemas"]["ExpertRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[FindingRead] */
         Page_FindingRead_: {
             /** Items */
@@ -2712,6 +3630,17 @@ export interface components {
         Page_NotificationRead_: {
             /** Items */
             items: components["schemas"]["NotificationRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[OpinionRead] */
+        Page_OpinionRead_: {
+            /** Items */
+            items: components["schemas"]["OpinionRead"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -2763,6 +3692,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[ReviewableReport] */
+        Page_ReviewableReport_: {
+            /** Items */
+            items: components["schemas"]["ReviewableReport"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[SelfCheckRead] */
         Page_SelfCheckRead_: {
             /** Items */
@@ -2784,6 +3724,38 @@ export interface components {
             page_size: number;
             /** Total */
             total: number;
+        };
+        /** PanelRead */
+        PanelRead: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Assignments */
+            assignments: components["schemas"]["AssignmentRead"][];
+            /** Campaign Id */
+            campaign_id: number;
+            decision: components["schemas"]["DecisionRead"] | null;
+            /** Disagreements */
+            disagreements: components["schemas"]["Disagreement"][];
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Has Disagreement */
+            has_disagreement: boolean;
+            /**
+             * Opinions
+             * @description 各专家最新的已提交意见
+             */
+            opinions: components["schemas"]["OpinionRead"][];
+            /** Project Id */
+            project_id: number;
+            /** Project Name */
+            project_name: string;
+            report: components["schemas"]["FileRead"] | null;
+            /** Report Number */
+            report_number: string;
+            /** Retrieval Item Id */
+            retrieval_item_id: number;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -2956,6 +3928,15 @@ export interface components {
             /** Valid Until */
             valid_until: string | null;
         };
+        /** ProjectMemberBrief */
+        ProjectMemberBrief: {
+            /** Evaluator Id */
+            evaluator_id: number | null;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+        };
         /** ProjectRead */
         ProjectRead: {
             /** Agency Id */
@@ -3030,6 +4011,8 @@ export interface components {
         };
         /** ReferenceCodeRead */
         ReferenceCodeRead: {
+            /** Applies To */
+            applies_to: string[] | null;
             /** Category */
             category: string;
             /** Code */
@@ -3222,6 +4205,44 @@ export interface components {
             status: "open" | "submitted" | "returned" | "completed";
             /** Submitted At */
             submitted_at: string | null;
+        };
+        /**
+         * ReviewableReport
+         * @description A submitted report the city can assign, with who already reviews it.
+         */
+        ReviewableReport: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number;
+            /** County Id */
+            county_id: number | null;
+            /** County Name */
+            county_name: string | null;
+            /** Decision */
+            decision: ("no_problem" | "rectify" | "inaccurate" | "false") | null;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Evaluation Kind */
+            evaluation_kind: string;
+            /** Expert Count */
+            expert_count: number;
+            /** Has Disagreement */
+            has_disagreement: boolean;
+            /** Item Status */
+            item_status: string;
+            /** Project Id */
+            project_id: number;
+            /** Project Name */
+            project_name: string;
+            /** Report Number */
+            report_number: string;
+            /** Retrieval Item Id */
+            retrieval_item_id: number;
+            /** Submitted Count */
+            submitted_count: number;
         };
         /** RowIn */
         RowIn: {
@@ -5823,6 +6844,383 @@ export interface operations {
             };
         };
     };
+    list_experts: {
+        parameters: {
+            query?: {
+                in_pool?: boolean | null;
+                /** @description 姓名或工作单位 */
+                q?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ExpertRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_expert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_expert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpertUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    declare_expert_conflict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpertConflictIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    remove_expert_conflict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: number;
+                conflict_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     get_file: {
         parameters: {
             query?: never;
@@ -8200,6 +9598,1280 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RetrievalRequestDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_review_assignments: {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                expert_id?: number | null;
+                retrieval_item_id?: number | null;
+                state?: ("not_started" | "draft" | "submitted") | null;
+                /** @description 项目、企业名称或报告编号 */
+                q?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AssignmentRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    assign_reviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentRead"][];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_review_assignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    delete_review_assignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    draw_reviewers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawResult"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_review_draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draw_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawResult"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_review_opinions: {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                status?: ("draft" | "submitted") | null;
+                retrieval_item_id?: number | null;
+                expert_id?: number | null;
+                conclusion?: ("no_problem" | "rectify" | "inaccurate" | "false") | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OpinionRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_review_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpinionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpinionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_review_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opinion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpinionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    save_review_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opinion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpinionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpinionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    discard_review_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opinion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    correct_review_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opinion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpinionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_review_opinion_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opinion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 审查意见书 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    submit_review_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opinion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpinionSubmit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpinionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_review_panels: {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                assigned?: boolean | null;
+                disagreement?: boolean | null;
+                decided?: boolean | null;
+                /** @description 项目、企业、机构名称或报告编号 */
+                q?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReviewableReport_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_review_panel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                retrieval_item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    decide_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                retrieval_item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelRead"];
                 };
             };
             /** @description 未登录或登录已过期 */
