@@ -263,3 +263,72 @@ describe('report retrieval (报告调阅) navigation', () => {
     expect(router.resolve('/retrieval/12').name).toBe('retrieval-detail')
   })
 })
+
+// The demo accounts' permission lists since expert review (专家审查) landed: the city organises and decides, the
+// experts review and declare their own conflicts, counties and agencies take no part.
+const REVIEWS = {
+  city: [...CURRENT.city, 'expert_conflicts:declare', 'experts:manage', 'experts:read', 'reviews:assign', 'reviews:decide', 'reviews:read'],
+  county: CURRENT.county,
+  agency: CURRENT.agency,
+  expert: [...CURRENT.expert, 'expert_conflicts:declare', 'experts:read', 'reviews:read', 'reviews:write'],
+}
+
+describe('expert review (专家审查) navigation', () => {
+  const titles = (who: Principal) => menuEntries(layoutChildren, who).map((e) => `${e.title} ${e.path}`)
+
+  it('lists 专家审查 and 专家库 after 报告调阅 for the city', () => {
+    expect(titles(principal('city', REVIEWS.city))).toEqual([
+      '市级工作台 /city',
+      '专项整治 /campaigns',
+      '评价机构 /agencies',
+      '评价人员 /evaluators',
+      '企业 /enterprises',
+      '评价项目 /projects',
+      '联络员 /liaisons',
+      '县区报送 /county-progress',
+      '自查督导 /self-check-oversight',
+      '问题清单 /findings',
+      '报告调阅 /retrieval',
+      '专家审查 /reviews',
+      '专家库 /experts',
+      '用户管理 /users',
+      '接口令牌 /api-tokens',
+      '审计日志 /audit',
+      '我的账号 /me',
+    ])
+  })
+
+  it('gives an expert its review tasks only', () => {
+    expect(titles(principal('expert', REVIEWS.expert))).toEqual(['专家工作台 /expert', '审查任务 /my-reviews', '我的账号 /me'])
+  })
+
+  it('offers none of it to counties and agencies', () => {
+    for (const role of ['county', 'agency'] as const) {
+      const menu = titles(principal(role, REVIEWS[role]))
+      expect(menu.filter((entry) => /\/(reviews|experts|my-reviews)$/.test(entry))).toEqual([])
+    }
+  })
+
+  it('guards the panels by reviews:decide and the expert pool by experts:manage', () => {
+    const city = principal('city', REVIEWS.city)
+    const expertUser = principal('expert', REVIEWS.expert)
+    expect(decide('/reviews', city)).toBe(true)
+    expect(decide('/reviews/12', city)).toBe(true)
+    expect(decide('/experts', city)).toBe(true)
+    expect(router.resolve('/reviews/12').name).toBe('review-panel')
+    expect(decide('/reviews', expertUser)).toBe('/expert')
+    expect(decide('/reviews/12', expertUser)).toBe('/expert')
+    expect(decide('/experts', expertUser)).toBe('/expert')
+    expect(decide('/experts', principal('county', REVIEWS.county))).toBe('/county')
+    expect(decide('/reviews', principal('agency', REVIEWS.agency))).toBe('/agency')
+  })
+
+  it('lets the city read an expert’s opinion page, but not the expert’s task list', () => {
+    const city = principal('city', REVIEWS.city)
+    expect(decide('/my-reviews/3', city)).toBe(true)
+    expect(decide('/my-reviews', city)).toBe('/city')
+    expect(decide('/my-reviews', principal('expert', REVIEWS.expert))).toBe(true)
+    expect(decide('/my-reviews/3', principal('expert', REVIEWS.expert))).toBe(true)
+    expect(decide('/my-reviews/3', principal('agency', REVIEWS.agency))).toBe('/agency')
+  })
+})

@@ -37,6 +37,13 @@ export const PERMISSIONS = [
   'retrieval:read',
   'retrieval:manage',
   'retrieval:submit',
+  'experts:read',
+  'experts:manage',
+  'expert_conflicts:declare',
+  'reviews:read',
+  'reviews:assign',
+  'reviews:write',
+  'reviews:decide',
 ] as const
 
 export type Permission = (typeof PERMISSIONS)[number]

@@ -158,6 +158,39 @@ export const layoutChildren: RouteRecordRaw[] = [
     meta: { permission: 'retrieval:read', menu: false, title: '调阅详情' },
   },
   {
+    path: 'reviews',
+    name: 'reviews',
+    component: () => import('@/features/reviews/ReviewPanelsPage.vue'),
+    meta: { permission: 'reviews:decide', title: '专家审查', icon: 'Reading' },
+  },
+  {
+    path: 'reviews/:itemId',
+    name: 'review-panel',
+    component: () => import('@/features/reviews/ReviewPanelPage.vue'),
+    props: true,
+    meta: { permission: 'reviews:decide', menu: false, title: '审查会商' },
+  },
+  {
+    path: 'experts',
+    name: 'experts',
+    component: () => import('@/features/reviews/ExpertsPage.vue'),
+    meta: { permission: 'experts:manage', title: '专家库', icon: 'Stamp' },
+  },
+  {
+    path: 'my-reviews',
+    name: 'my-reviews',
+    component: () => import('@/features/reviews/MyReviewsPage.vue'),
+    meta: { permission: 'reviews:write', title: '审查任务', icon: 'Reading' },
+  },
+  {
+    // The expert's working page (report beside the checklist); the city opens it read-only from the panel.
+    path: 'my-reviews/:id',
+    name: 'review-assignment',
+    component: () => import('@/features/reviews/ReviewOpinionPage.vue'),
+    props: true,
+    meta: { permission: 'reviews:read', menu: false, title: '审查意见' },
+  },
+  {
     path: 'users',
     name: 'users',
     component: () => import('@/features/users/UsersPage.vue'),
