@@ -30,9 +30,11 @@ from backend.evaluators.endpoints import router as evaluators_router
 from backend.files.endpoints import router as files_router
 from backend.findings.endpoints import router as findings_router
 from backend.health.endpoints import router as health_router
+from backend.inspections.endpoints import routers as inspection_routers
 from backend.models import User
 from backend.notifications.endpoints import router as notifications_router
 from backend.organizations.endpoints import router as organizations_router
+from backend.penalties.endpoints import router as penalties_router
 from backend.projects.endpoints import router as projects_router
 from backend.reference.endpoints import router as reference_router
 from backend.retrieval.endpoints import router as retrieval_router
@@ -99,6 +101,8 @@ def api_router() -> APIRouter:
         files_router,
         retrieval_router,
         *review_routers,
+        *inspection_routers,
+        penalties_router,
     ):
         router.include_router(domain_router)
     return router

@@ -15,15 +15,22 @@ from backend.demo.files import minimal_pdf
 from backend.models import (
     Agency,
     AgencyChange,
+    CountyCheck,
     CountySubmission,
+    EnforcementDocument,
     Enterprise,
     Evaluator,
     ExpertConflict,
     Finding,
     FindingFile,
+    Inspection,
+    InspectionDraw,
+    InspectionFile,
+    Inspector,
     Liaison,
     Notification,
     Organization,
+    Penalty,
     Project,
     RetrievalItem,
     RetrievalItemFile,
@@ -321,6 +328,103 @@ async def review_draw(db: AsyncSession, campaign_id: int) -> ReviewDraw:
         excluded={},
         result={},
         drawn_at=utcnow(),
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def inspector(db: AsyncSession, organization_id: int) -> Inspector:
+    number = next(_counter)
+    record = Inspector(organization_id=organization_id, name=f"执法员{number}", certificate_number=f"1303{number:08d}")
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def inspection(
+    db: AsyncSession, campaign_id: int, agency: Agency, organization_id: int, *, completed: bool = False
+) -> Inspection:
+    record = Inspection(
+        campaign_id=campaign_id,
+        kind="county_duty",
+        agency_id=agency.id,
+        county_id=agency.county_id,
+        organization_id=organization_id,
+        status="completed" if completed else "draft",
+        inspected_on=date.today(),
+        completed_at=utcnow() if completed else None,
+        checklist=[],
+        spot_checks=[],
+        problems=[],
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def inspection_file(db: AsyncSession, inspection: Inspection, stored: StoredFile) -> InspectionFile:
+    record = InspectionFile(inspection_id=inspection.id, file_id=stored.id, kind="photo", added_at=utcnow())
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def enforcement_document(db: AsyncSession, inspection: Inspection) -> EnforcementDocument:
+    record = EnforcementDocument(
+        inspection_id=inspection.id,
+        kind="inspection_record",
+        number=f"（秦）应急检记〔2024〕{next(_counter)}号",
+        issued_on=date.today(),
+        source="manual",
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def inspection_draw(db: AsyncSession, campaign_id: int) -> InspectionDraw:
+    record = InspectionDraw(
+        campaign_id=campaign_id,
+        seed="test",
+        target_count=0,
+        inspectors_per_target=2,
+        candidates=[],
+        excluded=[],
+        inspector_pool=[],
+        result={},
+        drawn_at=utcnow(),
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def county_check(db: AsyncSession, campaign_id: int, project: Project, *, completed: bool = False) -> CountyCheck:
+    record = CountyCheck(
+        campaign_id=campaign_id,
+        county_id=project.county_id,
+        project_id=project.id,
+        agency_id=project.agency_id,
+        status="completed" if completed else "draft",
+        checked_on=date.today(),
+        problems=[],
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def penalty(db: AsyncSession, agency: Agency, decided_by: int) -> Penalty:
+    record = Penalty(
+        target_kind="agency",
+        agency_id=agency.id,
+        county_id=agency.county_id,
+        decided_by_organization_id=decided_by,
+        decision_number=f"（秦）应急罚〔2024〕{next(_counter)}号",
+        decided_on=date.today(),
+        legal_basis="《安全生产法》第九十二条第一款",
+        measures=["warning"],
     )
     db.add(record)
     await db.flush()

@@ -6,6 +6,7 @@ Statuses follow the convention: 401 no token · 403 in scope but not your verb �
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -84,6 +85,20 @@ AGENCY_EDITORS = {"county_haigang": 403, "expert_1": 403, "agency_a_token": 403}
 VERIFIERS = {"expert_1": 403, "agency_a_token": 403}
 NOT_REVIEWERS = dict.fromkeys(("county_haigang", "agency_a_admin", "agency_a_branch", "agency_a_token"), 403)
 EXPERT_ONLY = dict.fromkeys(("city_admin", *NOT_REVIEWERS), 403)
+_unique = itertools.count(1)
+INSPECTING_ONLY = dict.fromkeys(("agency_a_admin", "agency_a_branch", "expert_1", "agency_a_token"), 403)
+
+
+def _penalty_body(world: dict[str, Any], agency: int | None = None) -> dict[str, Any]:
+    return {
+        "target_kind": "agency",
+        "agency_id": agency or world["own_agency"],
+        "decision_number": f"（秦）应急罚〔2025〕矩阵{world['unique']}号",
+        "decided_on": "2024-11-01",
+        "legal_basis": "《安全生产法》第九十二条第一款",
+        "measures": ["fine"],
+        "fine_amount": "30000.00",
+    }
 
 
 def _valid_credit_code() -> str:
@@ -516,6 +531,127 @@ MATRIX += [
         targeted=True,
         route="/api/v1/review-panels/{retrieval_item_id}/decision",
     ),
+    # inspections (city and counties), county checks of reports, penalties; an agency reads what concerns it
+    Row("GET", "/api/v1/inspectors", statuses(200, **INSPECTING_ONLY)),
+    Row(
+        "POST",
+        "/api/v1/inspectors",
+        statuses(201, **INSPECTING_ONLY),
+        body=lambda w: {"name": "新执法员", "certificate_number": f"NEW{w['unique']:08d}"},
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/inspectors/{inspector}",
+        statuses(200, **INSPECTING_ONLY),
+        body={"phone": "0335-1"},
+        targeted=True,
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspection-draws",
+        statuses(201, **CITY_ONLY),
+        body=lambda w: {"campaign_id": w["campaign"], "target_count": 1, "inspectors_per_target": 2},
+    ),
+    Row("GET", "/api/v1/inspection-draws/{inspection_draw}", statuses(200, **CITY_ONLY), targeted=True),
+    Row("GET", "/api/v1/inspections", statuses(200, expert_1=403)),
+    Row(
+        "GET",
+        "/api/v1/inspections/duty?campaign_id={campaign}",
+        statuses(200, **INSPECTING_ONLY),
+        route="/api/v1/inspections/duty",
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections",
+        statuses(201, **INSPECTING_ONLY),
+        body=lambda w: {"campaign_id": w["campaign"], "agency_id": w["own_agency"]},
+    ),
+    Row(
+        "GET",
+        "/api/v1/inspections/{inspection_done}",
+        statuses(200, expert_1=403),
+        targeted=True,
+        route="/api/v1/inspections/{inspection_id}",
+    ),
+    Row("PUT", "/api/v1/inspections/{inspection}", statuses(200, **INSPECTING_ONLY), body={}, targeted=True),
+    Row("DELETE", "/api/v1/inspections/{inspection}", statuses(204, **INSPECTING_ONLY), targeted=True),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection}/complete",
+        statuses(422, **INSPECTING_ONLY),  # found, but the record is empty
+        targeted=True,
+        sibling_after_lookup=frozenset({"county.haigang"}),
+        route="/api/v1/inspections/{inspection_id}/complete",
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection}/files",
+        statuses(200, **INSPECTING_ONLY),
+        body=lambda w: {"file_id": w["file"]},
+        targeted=True,
+        route="/api/v1/inspections/{inspection_id}/files",
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/inspections/{inspection}/files/{inspection_file}",
+        statuses(200, **INSPECTING_ONLY),
+        targeted=True,
+        route="/api/v1/inspections/{inspection_id}/files/{link_id}",
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_done}/documents",
+        statuses(200, **INSPECTING_ONLY),
+        body=lambda w: {
+            "kind": "rectification_order",
+            "number": f"（秦）应急责改〔2024〕{w['unique']}号",
+            "issued_on": "2024-10-20",
+        },
+        targeted=True,
+        route="/api/v1/inspections/{inspection_id}/documents",
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/inspections/{inspection_done}/documents/{document}",
+        statuses(200, **INSPECTING_ONLY),
+        targeted=True,
+        route="/api/v1/inspections/{inspection_id}/documents/{document_id}",
+    ),
+    Row("GET", "/api/v1/county-checks", statuses(200, expert_1=403)),
+    Row(
+        "POST",
+        "/api/v1/county-checks",
+        statuses(201, **INSPECTING_ONLY),
+        body=lambda w: {"campaign_id": w["campaign"], "project_id": w["own_project"]},
+    ),
+    Row(
+        "GET",
+        "/api/v1/county-checks/{county_check_done}",
+        statuses(200, expert_1=403),
+        targeted=True,
+        route="/api/v1/county-checks/{check_id}",
+    ),
+    Row("PUT", "/api/v1/county-checks/{county_check}", statuses(200, **INSPECTING_ONLY), body={}, targeted=True),
+    Row("DELETE", "/api/v1/county-checks/{county_check}", statuses(204, **INSPECTING_ONLY), targeted=True),
+    Row(
+        "POST",
+        "/api/v1/county-checks/{county_check}/complete",
+        statuses(422, **INSPECTING_ONLY),  # found, but no verdicts yet
+        targeted=True,
+        sibling_after_lookup=frozenset({"county.haigang"}),
+        route="/api/v1/county-checks/{check_id}/complete",
+    ),
+    Row("GET", "/api/v1/penalties", statuses(200, expert_1=403)),
+    Row("POST", "/api/v1/penalties", statuses(201, **INSPECTING_ONLY), body=lambda w: _penalty_body(w)),
+    Row("GET", "/api/v1/penalties/{penalty}", statuses(200, expert_1=403), targeted=True),
+    Row(
+        "PUT",
+        "/api/v1/penalties/{penalty}",
+        statuses(200, **INSPECTING_ONLY),
+        body=lambda w: _penalty_body(w, w["agency"]),
+        targeted=True,
+    ),
+    Row("DELETE", "/api/v1/penalties/{penalty}", statuses(204, **INSPECTING_ONLY), targeted=True),
 ]
 
 ROUTE_PARAMS = {
@@ -539,6 +675,11 @@ ROUTE_PARAMS = {
     "{review_opinion}": "{opinion_id}",
     "{review_draw}": "{draw_id}",
     "{review_item}": "{retrieval_item_id}",
+    "{inspector}": "{inspector_id}",
+    "{inspection_draw}": "{draw_id}",
+    "{inspection}": "{inspection_id}",
+    "{county_check}": "{check_id}",
+    "{penalty}": "{penalty_id}",
 }
 
 
@@ -594,7 +735,13 @@ async def _token_for(db: AsyncSession, organization_id: int, role: str) -> tuple
 
 
 async def _world(
-    db: AsyncSession, demo: dict[str, int], actor: str, scope: str, *, reviews: bool = False
+    db: AsyncSession,
+    demo: dict[str, int],
+    actor: str,
+    scope: str,
+    *,
+    reviews: bool = False,
+    inspections: bool = False,
 ) -> dict[str, Any]:
     """The records an actor tries: its own (scope='own') or a sibling's (scope='sibling'), built for the test."""
     haigang, changli = demo["海港区应急管理局"], demo["昌黎县应急管理局"]
@@ -664,8 +811,33 @@ async def _world(
     }
     if reviews:
         world.update(await _review_world(db, demo, sibling, campaign, enterprise, agency, retrieval_submitted))
+    if inspections:
+        # Inspections by the actor's own county (haigang) or, for a sibling, by changli; the city's own as the city.
+        inspecting = user.organization_id if actor == "city.admin" and not sibling else county
+        world.update(await _inspection_world(db, campaign, agency, inspecting, project, stored_file))
     await db.commit()
     return world
+
+
+async def _inspection_world(
+    db: AsyncSession, campaign: int, agency: Agency, inspecting: int, project: Any, stored_file: Any
+) -> dict[str, Any]:
+    draft = await builders.inspection(db, campaign, agency, inspecting)
+    done = await builders.inspection(db, campaign, agency, inspecting, completed=True)
+    for _ in range(2):  # a draw needs two inspectors in the pool
+        await builders.inspector(db, inspecting)
+    return {
+        "unique": next(_unique),
+        "inspector": (await builders.inspector(db, inspecting)).id,
+        "inspection_draw": (await builders.inspection_draw(db, campaign)).id,
+        "inspection": draft.id,
+        "inspection_done": done.id,
+        "inspection_file": (await builders.inspection_file(db, draft, stored_file)).id,
+        "document": (await builders.enforcement_document(db, done)).id,
+        "county_check": (await builders.county_check(db, campaign, project)).id,
+        "county_check_done": (await builders.county_check(db, campaign, project, completed=True)).id,
+        "penalty": (await builders.penalty(db, agency, inspecting)).id,
+    }
 
 
 async def _review_world(
@@ -732,7 +904,14 @@ async def test_matrix(
     client: httpx.AsyncClient, db: AsyncSession, demo: dict[str, int], row: Row, actor: str, scope: str
 ) -> None:
     headers = await _headers(client, db, demo, actor)
-    world = await _world(db, demo, actor, scope, reviews=row.path.startswith(("/api/v1/review", "/api/v1/experts")))
+    world = await _world(
+        db,
+        demo,
+        actor,
+        scope,
+        reviews=row.path.startswith(("/api/v1/review", "/api/v1/experts")),
+        inspections=row.path.startswith(("/api/v1/inspect", "/api/v1/county-checks", "/api/v1/penalties")),
+    )
     body = row.body(world) if callable(row.body) else row.body
     response = await client.request(row.method, _fill(row.path, world), json=body, headers=headers)
     expected = row.own[actor]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -47,6 +48,9 @@ class AgencyRead(BaseModel):
     contact_name: str | None
     contact_phone: str | None
     contact_email: str | None
+    credit_level: Literal["blue", "yellow", "orange", "red"] | None = Field(
+        description="信用等级（蓝、黄、橙、红），双随机抽取的风险权重之一"
+    )
     updated_at: datetime
 
 
@@ -88,6 +92,9 @@ class AgencyUpdate(AgencyFields):
         default=None, description="名称、注册地址、法定代表人、技术负责人变更的生效日期（缺省为今天）"
     )
     change_registered_on: date | None = Field(default=None, description="已向资质审批机关办理变更的日期")
+    credit_level: Literal["blue", "yellow", "orange", "red"] | None = Field(
+        default=None, description="信用等级（市级登记）"
+    )
 
 
 class AgencyChangeUpdate(BaseModel):

@@ -71,6 +71,7 @@ def to_read(row: Any, today: date | None = None) -> AgencyRead:
         contact_name=agency.contact_name,
         contact_phone=agency.contact_phone,
         contact_email=agency.contact_email,
+        credit_level=agency.credit_level,
         updated_at=agency.updated_at,
     )
 
@@ -149,6 +150,10 @@ async def update(session: AsyncSession, principal: Principal, agency_id: int, da
         raise Forbidden("办公地点所在县区由市应急管理局登记，请联系市级管理员修改")
     await _check_references(session, data)
     given = data.model_dump(exclude_unset=True)
+    if "credit_level" in given:
+        if principal.actor.role != "city":
+            raise Forbidden("信用等级由市应急管理局登记", field="credit_level")
+        agency.credit_level = given["credit_level"]
     effective_on = data.change_effective_on or calendar.today()
     for field in TRACKED_AGENCY_FIELDS:
         if field not in given:

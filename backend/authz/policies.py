@@ -57,6 +57,14 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "reviews:assign": _roles("city"),
     "reviews:write": _roles("expert"),
     "reviews:decide": _roles("city"),
+    "inspectors:manage": _roles("city", "county"),
+    "inspections:read": _roles("city", "county", "agency"),
+    "inspections:manage": _roles("city", "county"),
+    "inspection_draws:manage": _roles("city"),
+    "county_checks:read": _roles("city", "county", "agency"),
+    "county_checks:manage": _roles("city", "county"),
+    "penalties:read": _roles("city", "county", "agency"),
+    "penalties:manage": _roles("city", "county"),
 }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, exists, false, or_, select, true
+from sqlalchemy import Select, and_, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -20,16 +20,24 @@ from backend.models import (
     AgencyChange,
     ApiToken,
     AuditEvent,
+    CountyCheck,
     CountySubmission,
+    EnforcementDocument,
     Enterprise,
     Evaluator,
     ExpertConflict,
     ExpertProfile,
     Finding,
     FindingFile,
+    Inspection,
+    InspectionDraw,
+    InspectionFile,
+    Inspector,
     Liaison,
     Notification,
     Organization,
+    OutboxMessage,
+    Penalty,
     Project,
     RetrievalItem,
     RetrievalItemFile,
@@ -243,6 +251,19 @@ def _stored_files(scope: AccessScope) -> ColumnElement[bool]:
         .where(FindingFile.file_id == StoredFile.id, scope_clause(Finding, scope))
         .exists()
     )
+    attached_to_inspection = (
+        select(InspectionFile.id)
+        .join(Inspection, Inspection.id == InspectionFile.inspection_id)
+        .where(InspectionFile.file_id == StoredFile.id, scope_clause(Inspection, scope))
+        .exists()
+    )
+    scan_of_document = (
+        select(EnforcementDocument.id)
+        .join(Inspection, Inspection.id == EnforcementDocument.inspection_id)
+        .where(EnforcementDocument.file_id == StoredFile.id, scope_clause(Inspection, scope))
+        .exists()
+    )
+    scan_of_penalty = select(Penalty.id).where(Penalty.file_id == StoredFile.id, scope_clause(Penalty, scope)).exists()
     if scope.role == "expert":
         # The report and archive of a retrieval item assigned to it.
         assigned = (
@@ -252,7 +273,14 @@ def _stored_files(scope: AccessScope) -> ColumnElement[bool]:
             .exists()
         )
         return or_(StoredFile.organization_id.in_(scope.own_organization_ids), assigned)
-    return or_(StoredFile.organization_id.in_(scope.own_organization_ids), attached_to_request, attached_to_finding)
+    return or_(
+        StoredFile.organization_id.in_(scope.own_organization_ids),
+        attached_to_request,
+        attached_to_finding,
+        attached_to_inspection,
+        scan_of_document,
+        scan_of_penalty,
+    )
 
 
 def _city_or_expert_self(expert_column: Any) -> ScopeRule:
@@ -287,3 +315,47 @@ def _city_only(scope: AccessScope) -> ColumnElement[bool]:
 
 scope_rule(ReviewDraw)(_city_only)
 scope_rule(ReviewDecision)(_city_only)
+
+
+@scope_rule(Inspector)
+def _inspectors(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.is_city:
+        return true()
+    if scope.role == "county":
+        return Inspector.organization_id == scope.organization_id
+    return false()
+
+
+scope_rule(InspectionDraw)(_city_only)
+scope_rule(OutboxMessage)(_city_only)
+
+
+@scope_rule(Inspection)
+def _inspections(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.is_city:
+        return true()
+    if scope.role == "county":
+        # Offices in its jurisdiction (whoever inspected them), and what it inspected itself.
+        return or_(Inspection.county_id == scope.county_id, Inspection.organization_id == scope.organization_id)
+    if scope.role == "agency":
+        # An agency sees its inspections once the record is completed, not the inspectors' working draft.
+        return and_(Inspection.agency_id.in_(scope.agency_ids), Inspection.status == "completed")
+    return false()
+
+
+@scope_rule(CountyCheck)
+def _county_checks(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.is_city:
+        return true()
+    if scope.role == "county":
+        return CountyCheck.county_id == scope.county_id
+    if scope.role == "agency":
+        return and_(CountyCheck.agency_id.in_(scope.agency_ids), CountyCheck.status == "completed")
+    return false()
+
+
+@scope_rule(Penalty)
+def _penalties(scope: AccessScope) -> ColumnElement[bool]:
+    if scope.role == "county":
+        return or_(Penalty.county_id == scope.county_id, Penalty.decided_by_organization_id == scope.organization_id)
+    return _by_county_or_agency(Penalty.county_id, Penalty.agency_id)(scope)

@@ -56,6 +56,17 @@ class Settings(BaseSettings):
     zip_max_entries: int = 20_000
     zip_max_ratio: int = 200
     zip_max_uncompressed_bytes: int = 20 * 1024**3
+    # The enforcement system's adapter: off (manual mode: documents recorded by hand) until an endpoint is set.
+    enforcement_endpoint: str | None = None
+    enforcement_token: str | None = None
+    # Where the enforcement system sends its callbacks: this deployment's public address.
+    enforcement_callback_url: str = "http://127.0.0.1:8000/api/v1/enforcement/callbacks"
+    enforcement_max_attempts: int = 8
+    enforcement_retry_base_seconds: float = 30
+    # Risk weighting of the random selection of agencies (双随机): by credit level, plus per unresolved finding.
+    risk_weight_by_credit: dict[str, float] = {"blue": 1.0, "yellow": 2.0, "orange": 3.0, "red": 4.0}
+    risk_weight_ungraded: float = 1.5
+    risk_weight_per_open_finding: float = 0.5
     log_level: str = "INFO"
 
     @model_validator(mode="after")

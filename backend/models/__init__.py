@@ -11,6 +11,18 @@ from backend.models.files import (
     StoredFile,
     Upload,
 )
+from backend.models.inspection import (
+    CountyCheck,
+    EnforcementCallback,
+    EnforcementDocument,
+    Inspection,
+    InspectionDraw,
+    InspectionFile,
+    InspectionInspector,
+    Inspector,
+    OutboxMessage,
+    Penalty,
+)
 from backend.models.organization import Organization
 from backend.models.reference import ReferenceCode
 from backend.models.registry import (
@@ -55,7 +67,10 @@ __all__ = [
     "Campaign",
     "CampaignDeadline",
     "CampaignPhase",
+    "CountyCheck",
     "CountySubmission",
+    "EnforcementCallback",
+    "EnforcementDocument",
     "Enterprise",
     "Evaluator",
     "EvaluatorVerification",
@@ -65,9 +80,16 @@ __all__ = [
     "FindingEvaluator",
     "FindingEvent",
     "FindingFile",
+    "Inspection",
+    "InspectionDraw",
+    "InspectionFile",
+    "InspectionInspector",
+    "Inspector",
     "Liaison",
     "Notification",
     "Organization",
+    "OutboxMessage",
+    "Penalty",
     "Project",
     "ProjectMember",
     "ReferenceCode",

@@ -39,6 +39,8 @@ class Agency(TimestampMixin, Base):
     contact_name: Mapped[str | None] = mapped_column(String(50))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     contact_email: Mapped[str | None] = mapped_column(String(200))
+    # The province's credit grading (蓝/黄/橙/红), an input to the risk weighting of random inspections.
+    credit_level: Mapped[str | None] = mapped_column(String(10))
 
     changes: Mapped[list[AgencyChange]] = relationship(lazy="raise", order_by="AgencyChange.effective_on.desc()")
 

@@ -281,6 +281,60 @@ export interface paths {
         patch: operations["update_campaign"];
         trace?: never;
     };
+    "/api/v1/county-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 县区对企业评价报告的核查 */
+        get: operations["list_county_checks"];
+        put?: never;
+        /** 新建报告核查（草稿） */
+        post: operations["create_county_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/county-checks/{check_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报告核查详情 */
+        get: operations["get_county_check"];
+        /** 保存报告核查（草稿） */
+        put: operations["save_county_check"];
+        post?: never;
+        /** 删除报告核查草稿 */
+        delete: operations["delete_county_check"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/county-checks/{check_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 完成核查：问题形成问题清单 */
+        post: operations["complete_county_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/county-submissions": {
         parameters: {
             query?: never;
@@ -695,6 +749,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspection-draws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 双随机：按风险加权随机抽取检查对象和执法人员（种子和输入留档可复核） */
+        post: operations["draw_inspections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspection-draws/{draw_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 抽取记录，并按记录的种子重新抽取核对 */
+        get: operations["get_inspection_draw"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 现场检查 */
+        get: operations["list_inspections"];
+        put?: never;
+        /** 新建现场检查记录（草稿） */
+        post: operations["create_inspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/duty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各县区对辖区内评价机构（含分支机构）至少检查一次的完成情况 */
+        get: operations["get_inspection_duty"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 检查记录详情 */
+        get: operations["get_inspection"];
+        /** 保存检查记录（草稿） */
+        put: operations["save_inspection"];
+        post?: never;
+        /** 删除检查记录草稿 */
+        delete: operations["delete_inspection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 完成检查：问题形成问题清单；已配置执法系统接口时报送执法系统 */
+        post: operations["complete_inspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记执法文书（种类、编号、日期、盖章扫描件） */
+        post: operations["add_enforcement_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除手工登记的执法文书 */
+        delete: operations["remove_enforcement_document"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 添加现场照片或资料（本单位上传的文件） */
+        post: operations["add_inspection_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/files/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 移除现场照片或资料 */
+        delete: operations["remove_inspection_file"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 执法人员库（县区只看到本单位人员） */
+        get: operations["list_inspectors"];
+        put?: never;
+        /** 登记执法人员 */
+        post: operations["create_inspector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspectors/{inspector_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改执法人员信息 */
+        patch: operations["update_inspector"];
+        trace?: never;
+    };
     "/api/v1/liaisons": {
         parameters: {
             query?: never;
@@ -828,6 +1090,43 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/penalties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 行政处罚 */
+        get: operations["list_penalties"];
+        put?: never;
+        /** 登记行政处罚决定（附盖章扫描件） */
+        post: operations["create_penalty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/penalties/{penalty_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 处罚记录详情 */
+        get: operations["get_penalty"];
+        /** 修改处罚记录（作出决定的单位） */
+        put: operations["update_penalty"];
+        post?: never;
+        /** 删除误登记的处罚记录（作出决定的单位） */
+        delete: operations["delete_penalty"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1576,6 +1875,11 @@ export interface components {
             county_name: string | null;
             /** Credit Code */
             credit_code: string;
+            /**
+             * Credit Level
+             * @description 信用等级（蓝、黄、橙、红），双随机抽取的风险权重之一
+             */
+            credit_level: ("blue" | "yellow" | "orange" | "red") | null;
             /** Id */
             id: number;
             /** Legal Representative */
@@ -1659,6 +1963,11 @@ export interface components {
             county_name: string | null;
             /** Credit Code */
             credit_code: string;
+            /**
+             * Credit Level
+             * @description 信用等级（蓝、黄、橙、红），双随机抽取的风险权重之一
+             */
+            credit_level: ("blue" | "yellow" | "orange" | "red") | null;
             /** Id */
             id: number;
             /** Legal Representative */
@@ -1714,6 +2023,11 @@ export interface components {
             contact_phone?: string | null;
             /** County Id */
             county_id?: number | null;
+            /**
+             * Credit Level
+             * @description 信用等级（市级登记）
+             */
+            credit_level?: ("blue" | "yellow" | "orange" | "red") | null;
             /** Legal Representative */
             legal_representative?: string | null;
             /** Name */
@@ -2081,6 +2395,18 @@ export interface components {
             /** Phases */
             phases?: components["schemas"]["PhaseIn"][] | null;
         };
+        /** ChecklistAnswer */
+        ChecklistAnswer: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "Q1" | "Q2" | "Q3" | "Q4" | "Q5";
+            /** Note */
+            note?: string | null;
+            /** Result */
+            result?: ("compliant" | "non_compliant" | "not_checked") | null;
+        };
         /** ConcernedEvaluator */
         ConcernedEvaluator: {
             /** Id */
@@ -2095,6 +2421,114 @@ export interface components {
              * @description 更正原因
              */
             reason: string;
+        };
+        /** CountyCheckContent */
+        CountyCheckContent: {
+            /** Checked On */
+            checked_on?: string | null;
+            /** Completeness Note */
+            completeness_note?: string | null;
+            /** Completeness Ok */
+            completeness_ok?: boolean | null;
+            /** Legality Note */
+            legality_note?: string | null;
+            /** Legality Ok */
+            legality_ok?: boolean | null;
+            /** Problems */
+            problems?: components["schemas"]["backend__inspections__schemas__ProblemIn"][] | null;
+            /** Truthfulness Note */
+            truthfulness_note?: string | null;
+            /** Truthfulness Ok */
+            truthfulness_ok?: boolean | null;
+        };
+        /** CountyCheckCreate */
+        CountyCheckCreate: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Checked On */
+            checked_on?: string | null;
+            /** Completeness Note */
+            completeness_note?: string | null;
+            /** Completeness Ok */
+            completeness_ok?: boolean | null;
+            /** Legality Note */
+            legality_note?: string | null;
+            /** Legality Ok */
+            legality_ok?: boolean | null;
+            /** Problems */
+            problems?: components["schemas"]["backend__inspections__schemas__ProblemIn"][] | null;
+            /** Project Id */
+            project_id: number;
+            /** Truthfulness Note */
+            truthfulness_note?: string | null;
+            /** Truthfulness Ok */
+            truthfulness_ok?: boolean | null;
+        };
+        /** CountyCheckRead */
+        CountyCheckRead: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Checked On */
+            checked_on?: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /** Completeness Note */
+            completeness_note?: string | null;
+            /** Completeness Ok */
+            completeness_ok?: boolean | null;
+            /** County Id */
+            county_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Finding Ids */
+            finding_ids: number[];
+            /** Id */
+            id: number;
+            /** Legality Note */
+            legality_note?: string | null;
+            /** Legality Ok */
+            legality_ok?: boolean | null;
+            /** Problems */
+            problems?: components["schemas"]["ProblemIn-Output"][] | null;
+            /** Project Id */
+            project_id: number;
+            /** Project Name */
+            project_name: string;
+            /** Report Number */
+            report_number: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "completed";
+            /** Truthfulness Note */
+            truthfulness_note?: string | null;
+            /** Truthfulness Ok */
+            truthfulness_ok?: boolean | null;
+        };
+        /** CountyDuty */
+        CountyDuty: {
+            /** County Id */
+            county_id: number;
+            /** County Name */
+            county_name: string;
+            /** Done */
+            done: boolean;
+            /** Inspected Count */
+            inspected_count: number;
+            /** Office Count */
+            office_count: number;
+            /** Offices */
+            offices: components["schemas"]["DutyOffice"][];
         };
         /** CountyProgress */
         CountyProgress: {
@@ -2208,6 +2642,71 @@ export interface components {
              */
             topic: string;
         };
+        /** DocumentIn */
+        DocumentIn: {
+            /**
+             * File Id
+             * @description 盖章文书扫描件（本单位上传的文件）
+             */
+            file_id?: number | null;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "inspection_record" | "rectification_order" | "recheck_opinion" | "on_site_measures" | "case_approval" | "penalty_notice" | "penalty_decision" | "closing_approval";
+            /**
+             * Number
+             * @description 文书编号，如（秦）应急检记〔2024〕12号
+             */
+            number: string;
+        };
+        /** DocumentRead */
+        DocumentRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            file: components["schemas"]["FileRead"] | null;
+            /** Id */
+            id: number;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "inspection_record" | "rectification_order" | "recheck_opinion" | "on_site_measures" | "case_approval" | "penalty_notice" | "penalty_decision" | "closing_approval";
+            /** Number */
+            number: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "manual" | "enforcement_system";
+        };
+        /** DrawCandidate */
+        DrawCandidate: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /**
+             * Reason
+             * @description 权重的由来：信用等级、未整改问题数
+             */
+            reason: string;
+            /** Weight */
+            weight: number;
+        };
         /** DrawCreate */
         DrawCreate: {
             /** Campaign Id */
@@ -2265,6 +2764,19 @@ export interface components {
             };
             /** Seed */
             seed: string;
+        };
+        /** DutyOffice */
+        DutyOffice: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Inspected */
+            inspected: boolean;
+            /** Is Branch */
+            is_branch: boolean;
+            /** Last Inspected On */
+            last_inspected_on: string | null;
         };
         /** EnterpriseCreate */
         EnterpriseCreate: {
@@ -3030,6 +3542,345 @@ export interface components {
             /** Row */
             row: number;
         };
+        /** InspectionCreate */
+        InspectionCreate: {
+            /**
+             * Agency Id
+             * @description 被检查的评价机构或分支机构
+             */
+            agency_id: number;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Checklist */
+            checklist?: components["schemas"]["ChecklistAnswer"][] | null;
+            /** Ended At */
+            ended_at?: string | null;
+            /** Inspected On */
+            inspected_on?: string | null;
+            /** Inspector Ids */
+            inspector_ids?: number[] | null;
+            /**
+             * Kind
+             * @default county_duty
+             * @enum {string}
+             */
+            kind: "random" | "county_duty" | "daily";
+            /** On Site Person */
+            on_site_person?: string | null;
+            /** Place */
+            place?: string | null;
+            /** Problems */
+            problems?: components["schemas"]["backend__inspections__schemas__ProblemIn"][] | null;
+            /** Spot Checks */
+            spot_checks?: components["schemas"]["SpotCheck"][] | null;
+            /** Started At */
+            started_at?: string | null;
+            /** Summary */
+            summary?: string | null;
+        };
+        /** InspectionDetail */
+        InspectionDetail: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Checklist */
+            checklist: components["schemas"]["ChecklistAnswer"][];
+            /** Completed At */
+            completed_at: string | null;
+            /** County Id */
+            county_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Delivery
+             * @description 报送执法系统的状态；未配置执法系统接口时为 not_configured（手工登记文书）
+             */
+            delivery: ("not_configured" | "pending" | "delivered" | "dead") | null;
+            /** Delivery Error */
+            delivery_error: string | null;
+            /** Document Count */
+            document_count: number;
+            /** Documents */
+            documents: components["schemas"]["DocumentRead"][];
+            /** Draw Id */
+            draw_id: number | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Files */
+            files: components["schemas"]["InspectionFileRead"][];
+            /** Finding Ids */
+            finding_ids: number[];
+            /** Id */
+            id: number;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspectors */
+            inspectors: components["schemas"]["InspectorBrief"][];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "random" | "county_duty" | "daily";
+            /** On Site Person */
+            on_site_person: string | null;
+            /** Organization Id */
+            organization_id: number;
+            /** Organization Name */
+            organization_name: string;
+            /** Place */
+            place: string | null;
+            /** Problem Count */
+            problem_count: number;
+            /** Problems */
+            problems: components["schemas"]["ProblemIn-Output"][];
+            /** Spot Checks */
+            spot_checks: components["schemas"]["SpotCheck"][];
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "completed";
+            /** Summary */
+            summary: string | null;
+        };
+        /** InspectionDrawCreate */
+        InspectionDrawCreate: {
+            /** Campaign Id */
+            campaign_id: number;
+            /**
+             * Exclude Inspected Since
+             * @description 此日期以来已被检查过的机构不参与抽取；缺省为专项整治开始日
+             */
+            exclude_inspected_since?: string | null;
+            /**
+             * Inspectors Per Target
+             * @description 每家机构抽取的执法人员数（至少 2 名）
+             * @default 2
+             */
+            inspectors_per_target: number;
+            /** Seed */
+            seed?: string | null;
+            /**
+             * Target Count
+             * @description 抽取的机构（含分支机构）数
+             */
+            target_count: number;
+        };
+        /** InspectionDrawRead */
+        InspectionDrawRead: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Candidates */
+            candidates: components["schemas"]["DrawCandidate"][];
+            /**
+             * Drawn At
+             * Format: date-time
+             */
+            drawn_at: string;
+            /**
+             * Excluded
+             * @description 近期已检查而未参与抽取的机构
+             */
+            excluded: components["schemas"]["DrawCandidate"][];
+            /** Id */
+            id: number;
+            /**
+             * Inspection Ids
+             * @description 为抽中机构建立的检查（草稿）
+             */
+            inspection_ids: number[];
+            /** Inspector Pool */
+            inspector_pool: number[];
+            /** Inspectors Per Target */
+            inspectors_per_target: number;
+            /** Reproducible */
+            reproducible: boolean;
+            /**
+             * Result
+             * @description 抽中的机构 ID → 抽中的执法人员 ID
+             */
+            result: {
+                [key: string]: number[];
+            };
+            /** Seed */
+            seed: string;
+            /** Target Count */
+            target_count: number;
+        };
+        /** InspectionFileIn */
+        InspectionFileIn: {
+            /** File Id */
+            file_id: number;
+            /**
+             * Kind
+             * @default photo
+             * @enum {string}
+             */
+            kind: "photo" | "document";
+            /** Note */
+            note?: string | null;
+        };
+        /** InspectionFileRead */
+        InspectionFileRead: {
+            /**
+             * Added At
+             * Format: date-time
+             */
+            added_at: string;
+            file: components["schemas"]["FileRead"];
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "photo" | "document";
+            /** Note */
+            note: string | null;
+        };
+        /** InspectionRead */
+        InspectionRead: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Completed At */
+            completed_at: string | null;
+            /** County Id */
+            county_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Delivery
+             * @description 报送执法系统的状态；未配置执法系统接口时为 not_configured（手工登记文书）
+             */
+            delivery: ("not_configured" | "pending" | "delivered" | "dead") | null;
+            /** Document Count */
+            document_count: number;
+            /** Draw Id */
+            draw_id: number | null;
+            /** Id */
+            id: number;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "random" | "county_duty" | "daily";
+            /** Organization Id */
+            organization_id: number;
+            /** Organization Name */
+            organization_name: string;
+            /** Problem Count */
+            problem_count: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "completed";
+        };
+        /** InspectionUpdate */
+        InspectionUpdate: {
+            /** Checklist */
+            checklist?: components["schemas"]["ChecklistAnswer"][] | null;
+            /** Ended At */
+            ended_at?: string | null;
+            /** Inspected On */
+            inspected_on?: string | null;
+            /** Inspector Ids */
+            inspector_ids?: number[] | null;
+            /** On Site Person */
+            on_site_person?: string | null;
+            /** Place */
+            place?: string | null;
+            /** Problems */
+            problems?: components["schemas"]["backend__inspections__schemas__ProblemIn"][] | null;
+            /** Spot Checks */
+            spot_checks?: components["schemas"]["SpotCheck"][] | null;
+            /** Started At */
+            started_at?: string | null;
+            /** Summary */
+            summary?: string | null;
+        };
+        /** InspectorBrief */
+        InspectorBrief: {
+            /** Certificate Number */
+            certificate_number: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** InspectorIn */
+        InspectorIn: {
+            /**
+             * Certificate Number
+             * @description 行政执法证号
+             */
+            certificate_number: string;
+            /**
+             * In Pool
+             * @default true
+             */
+            in_pool: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Organization Id
+             * @description 所属单位；缺省为本单位（县区只能登记本单位人员）
+             */
+            organization_id?: number | null;
+            /** Phone */
+            phone?: string | null;
+        };
+        /** InspectorRead */
+        InspectorRead: {
+            /** Certificate Number */
+            certificate_number: string;
+            /** Id */
+            id: number;
+            /** In Pool */
+            in_pool: boolean;
+            /** Name */
+            name: string;
+            /** Organization Id */
+            organization_id: number;
+            /** Organization Name */
+            organization_name: string;
+            /** Phone */
+            phone: string | null;
+        };
+        /** InspectorUpdate */
+        InspectorUpdate: {
+            /** Certificate Number */
+            certificate_number?: string | null;
+            /** In Pool */
+            in_pool?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+        };
         /** ItemIn */
         ItemIn: {
             /**
@@ -3560,6 +4411,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[CountyCheckRead] */
+        Page_CountyCheckRead_: {
+            /** Items */
+            items: components["schemas"]["CountyCheckRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[CountyProgress] */
         Page_CountyProgress_: {
             /** Items */
@@ -3615,6 +4477,28 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[InspectionRead] */
+        Page_InspectionRead_: {
+            /** Items */
+            items: components["schemas"]["InspectionRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[InspectorRead] */
+        Page_InspectorRead_: {
+            /** Items */
+            items: components["schemas"]["InspectorRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[LiaisonRead] */
         Page_LiaisonRead_: {
             /** Items */
@@ -3652,6 +4536,17 @@ export interface components {
         Page_OrganizationRead_: {
             /** Items */
             items: components["schemas"]["OrganizationRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[PenaltyRead] */
+        Page_PenaltyRead_: {
+            /** Items */
+            items: components["schemas"]["PenaltyRead"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -3769,6 +4664,108 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /** PenaltyIn */
+        PenaltyIn: {
+            /** Agency Id */
+            agency_id: number;
+            /** Campaign Id */
+            campaign_id?: number | null;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /**
+             * Decision Number
+             * @description 处罚决定书文号
+             */
+            decision_number: string;
+            /**
+             * Evaluator Id
+             * @description 处罚对象为从业人员时必填
+             */
+            evaluator_id?: number | null;
+            /** Facts */
+            facts?: string | null;
+            /**
+             * File Id
+             * @description 盖章处罚决定书扫描件
+             */
+            file_id?: number | null;
+            /**
+             * Fine Amount
+             * @description 罚款（元）
+             */
+            fine_amount?: number | string | null;
+            /** Inspection Id */
+            inspection_id?: number | null;
+            /**
+             * Legal Basis
+             * @description 法律依据，具体到条款项
+             */
+            legal_basis: string;
+            /** Measures */
+            measures: ("warning" | "fine" | "confiscation" | "suspension" | "revocation" | "ban")[];
+            /**
+             * Target Kind
+             * @enum {string}
+             */
+            target_kind: "agency" | "evaluator";
+        };
+        /** PenaltyRead */
+        PenaltyRead: {
+            /** Agency Id */
+            agency_id: number;
+            /** Agency Name */
+            agency_name: string;
+            /** Campaign Id */
+            campaign_id: number | null;
+            /** County Id */
+            county_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided By Organization Id */
+            decided_by_organization_id: number;
+            /** Decided By Organization Name */
+            decided_by_organization_name: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Decision Number */
+            decision_number: string;
+            /** Evaluator Id */
+            evaluator_id: number | null;
+            /** Evaluator Name */
+            evaluator_name: string | null;
+            /** Facts */
+            facts: string | null;
+            file: components["schemas"]["FileRead"] | null;
+            /** Fine Amount */
+            fine_amount: string | null;
+            /** Id */
+            id: number;
+            /** Inspection Id */
+            inspection_id: number | null;
+            /** Legal Basis */
+            legal_basis: string;
+            /** Measures */
+            measures: ("warning" | "fine" | "confiscation" | "suspension" | "revocation" | "ban")[];
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "manual" | "enforcement_system";
+            /**
+             * Target Kind
+             * @enum {string}
+             */
+            target_kind: "agency" | "evaluator";
+        };
         /** PhaseIn */
         PhaseIn: {
             /**
@@ -3828,14 +4825,28 @@ export interface components {
             type: string;
         };
         /** ProblemIn */
-        ProblemIn: {
+        "ProblemIn-Output": {
             /**
              * Code
              * @enum {string}
              */
-            code: "R1" | "R2" | "R3" | "R4";
+            code: "Q1" | "Q2" | "Q3" | "Q4" | "Q5" | "R1" | "R2" | "R3" | "R4";
+            /** Deadline */
+            deadline?: string | null;
             /** Description */
             description: string;
+            /** Evaluator Id */
+            evaluator_id?: number | null;
+            /** Measure */
+            measure?: string | null;
+            /** Project Id */
+            project_id?: number | null;
+            /**
+             * Severity
+             * @default major
+             * @enum {string}
+             */
+            severity: "minor" | "major" | "critical";
             /** Sub Code */
             sub_code?: string | null;
         };
@@ -4256,7 +5267,7 @@ export interface components {
              */
             no_problem: boolean;
             /** Problems */
-            problems?: components["schemas"]["ProblemIn"][];
+            problems?: components["schemas"]["backend__self_checks__schemas__ProblemIn"][];
             /**
              * Progress
              * @description 整改情况
@@ -4463,6 +5474,23 @@ export interface components {
              * Format: date
              */
             visited_on: string;
+        };
+        /** SpotCheck */
+        SpotCheck: {
+            /**
+             * Archive Complete
+             * @description 过程控制档案是否完整
+             */
+            archive_complete?: boolean | null;
+            /**
+             * Missing
+             * @description 缺少的档案内容
+             */
+            missing?: string[];
+            /** Note */
+            note?: string | null;
+            /** Project Id */
+            project_id: number;
         };
         /** SubmissionIn */
         SubmissionIn: {
@@ -4695,6 +5723,44 @@ export interface components {
             name: string;
             /** Size */
             size: number;
+        };
+        /** ProblemIn */
+        backend__inspections__schemas__ProblemIn: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "Q1" | "Q2" | "Q3" | "Q4" | "Q5" | "R1" | "R2" | "R3" | "R4";
+            /** Deadline */
+            deadline?: string | null;
+            /** Description */
+            description: string;
+            /** Evaluator Id */
+            evaluator_id?: number | null;
+            /** Measure */
+            measure?: string | null;
+            /** Project Id */
+            project_id?: number | null;
+            /**
+             * Severity
+             * @default major
+             * @enum {string}
+             */
+            severity: "minor" | "major" | "critical";
+            /** Sub Code */
+            sub_code?: string | null;
+        };
+        /** ProblemIn */
+        backend__self_checks__schemas__ProblemIn: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "R1" | "R2" | "R3" | "R4";
+            /** Description */
+            description: string;
+            /** Sub Code */
+            sub_code?: string | null;
         };
     };
     responses: never;
@@ -5899,6 +6965,453 @@ export interface operations {
             };
             /** @description 请求的资源不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_county_checks: {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                county_id?: number | null;
+                agency_id?: number | null;
+                status?: ("draft" | "completed") | null;
+                /** @description 项目、企业名称或报告编号 */
+                q?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CountyCheckRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_county_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CountyCheckCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyCheckRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_county_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyCheckRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    save_county_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CountyCheckContent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyCheckRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    delete_county_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    complete_county_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyCheckRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7994,6 +9507,1200 @@ export interface operations {
             };
         };
     };
+    draw_inspections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionDrawCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDrawRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_inspection_draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draw_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDrawRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_inspections: {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                agency_id?: number | null;
+                county_id?: number | null;
+                kind?: ("random" | "county_duty" | "daily") | null;
+                status?: ("draft" | "completed") | null;
+                /** @description 机构名称 */
+                q?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InspectionRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_inspection_duty: {
+        parameters: {
+            query: {
+                campaign_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyDuty"][];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    save_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    delete_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    complete_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_enforcement_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    remove_enforcement_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_inspection_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionFileIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    remove_inspection_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_inspectors: {
+        parameters: {
+            query?: {
+                in_pool?: boolean | null;
+                /** @description 姓名或执法证号 */
+                q?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InspectorRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_inspector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectorIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectorRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_inspector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectorUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectorRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_liaisons: {
         parameters: {
             query?: {
@@ -8584,6 +11291,380 @@ export interface operations {
             };
             /** @description 请求的资源不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_penalties: {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                agency_id?: number | null;
+                target_kind?: ("agency" | "evaluator") | null;
+                /** @description 机构、人员或文号 */
+                q?: string | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PenaltyRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_penalty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PenaltyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PenaltyRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_penalty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                penalty_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PenaltyRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_penalty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                penalty_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PenaltyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PenaltyRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    delete_penalty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                penalty_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

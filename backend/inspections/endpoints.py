@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from backend.authz.policies import Principal, authorize
+from backend.core.config import Settings
+from backend.core.database import DbSession
+from backend.core.errors import ERROR_RESPONSES
+from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
+from backend.inspections import county_checks, service
+from backend.inspections.schemas import (
+    CountyCheckContent,
+    CountyCheckCreate,
+    CountyCheckRead,
+    CountyDuty,
+    DocumentIn,
+    InspectionCreate,
+    InspectionDetail,
+    InspectionDrawCreate,
+    InspectionDrawRead,
+    InspectionFileIn,
+    InspectionKind,
+    InspectionRead,
+    InspectionStatus,
+    InspectionUpdate,
+    InspectorIn,
+    InspectorRead,
+    InspectorUpdate,
+)
+from backend.models import CountyCheck, Inspection, Inspector
+
+RESPONSES: dict[int | str, dict[str, Any]] = {s: ERROR_RESPONSES[s] for s in (401, 403, 404, 409, 422)}
+Pagination = Annotated[PageParams, Depends(page_params)]
+Search = Annotated[str | None, Query(max_length=100)]
+InspectorManager = Annotated[Principal, Depends(authorize("inspectors:manage"))]
+Reader = Annotated[Principal, Depends(authorize("inspections:read"))]
+Manager = Annotated[Principal, Depends(authorize("inspections:manage"))]
+CheckReader = Annotated[Principal, Depends(authorize("county_checks:read"))]
+CheckManager = Annotated[Principal, Depends(authorize("county_checks:manage"))]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(_settings)]
+
+inspectors_router = APIRouter(prefix="/inspectors", tags=["inspections"], responses=RESPONSES)
+
+
+@inspectors_router.get("", operation_id="list_inspectors", summary="执法人员库（县区只看到本单位人员）")
+async def list_inspectors(
+    session: DbSession,
+    principal: InspectorManager,
+    params: Pagination,
+    in_pool: bool | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="姓名或执法证号")] = None,
+) -> Page[InspectorRead]:
+    statement = service.inspectors_statement(principal.scope, q=q, in_pool=in_pool)
+    statement = apply_sort(statement, params.sort, service.INSPECTOR_SORTABLE, "name", Inspector.id)
+    rows, total = await paginate(session, statement, params)
+    return Page(
+        items=[service.inspector_read(r) for r in rows], total=total, page=params.page, page_size=params.page_size
+    )
+
+
+@inspectors_router.post(
+    "", operation_id="create_inspector", status_code=status.HTTP_201_CREATED, summary="登记执法人员"
+)
+async def create_inspector(body: InspectorIn, session: DbSession, principal: InspectorManager) -> InspectorRead:
+    return await service.create_inspector(session, principal, body)
+
+
+@inspectors_router.patch("/{inspector_id}", operation_id="update_inspector", summary="修改执法人员信息")
+async def update_inspector(
+    inspector_id: int, body: InspectorUpdate, session: DbSession, principal: InspectorManager
+) -> InspectorRead:
+    return await service.update_inspector(session, principal, inspector_id, body)
+
+
+draws_router = APIRouter(prefix="/inspection-draws", tags=["inspections"], responses=RESPONSES)
+DrawManager = Annotated[Principal, Depends(authorize("inspection_draws:manage"))]
+
+
+@draws_router.post(
+    "",
+    operation_id="draw_inspections",
+    status_code=status.HTTP_201_CREATED,
+    summary="双随机：按风险加权随机抽取检查对象和执法人员（种子和输入留档可复核）",
+)
+async def draw_inspections(
+    body: InspectionDrawCreate, session: DbSession, principal: DrawManager, settings: AppSettings
+) -> InspectionDrawRead:
+    return await service.create_draw(session, principal, settings, body)
+
+
+@draws_router.get("/{draw_id}", operation_id="get_inspection_draw", summary="抽取记录，并按记录的种子重新抽取核对")
+async def get_inspection_draw(draw_id: int, session: DbSession, principal: DrawManager) -> InspectionDrawRead:
+    return await service.get_draw(session, principal.scope, draw_id)
+
+
+inspections_router = APIRouter(prefix="/inspections", tags=["inspections"], responses=RESPONSES)
+
+
+@inspections_router.get("", operation_id="list_inspections", summary="现场检查")
+async def list_inspections(
+    session: DbSession,
+    principal: Reader,
+    params: Pagination,
+    settings: AppSettings,
+    campaign_id: int | None = None,
+    agency_id: int | None = None,
+    county_id: int | None = None,
+    kind: InspectionKind | None = None,
+    status_: Annotated[InspectionStatus | None, Query(alias="status")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="机构名称")] = None,
+) -> Page[InspectionRead]:
+    statement = service.list_statement(
+        principal.scope,
+        campaign_id=campaign_id,
+        agency_id=agency_id,
+        county_id=county_id,
+        kind=kind,
+        status=status_,
+        q=q,
+    )
+    statement = apply_sort(statement, params.sort, service.SORTABLE, "-inspected_on", Inspection.id)
+    rows, total = await paginate(session, statement, params)
+    return Page(
+        items=[service.to_read(r, settings) for r in rows], total=total, page=params.page, page_size=params.page_size
+    )
+
+
+@inspections_router.get(
+    "/duty", operation_id="get_inspection_duty", summary="各县区对辖区内评价机构（含分支机构）至少检查一次的完成情况"
+)
+async def get_inspection_duty(campaign_id: int, session: DbSession, principal: Manager) -> list[CountyDuty]:
+    return await service.duty(session, principal.scope, campaign_id)
+
+
+@inspections_router.post(
+    "", operation_id="create_inspection", status_code=status.HTTP_201_CREATED, summary="新建现场检查记录（草稿）"
+)
+async def create_inspection(
+    body: InspectionCreate, session: DbSession, principal: Manager, settings: AppSettings
+) -> InspectionDetail:
+    return await service.create(session, principal, settings, body)
+
+
+@inspections_router.get("/{inspection_id}", operation_id="get_inspection", summary="检查记录详情")
+async def get_inspection(
+    inspection_id: int, session: DbSession, principal: Reader, settings: AppSettings
+) -> InspectionDetail:
+    return await service.detail(session, principal.scope, settings, inspection_id)
+
+
+@inspections_router.put("/{inspection_id}", operation_id="save_inspection", summary="保存检查记录（草稿）")
+async def save_inspection(
+    inspection_id: int, body: InspectionUpdate, session: DbSession, principal: Manager, settings: AppSettings
+) -> InspectionDetail:
+    return await service.update(session, principal, settings, inspection_id, body)
+
+
+@inspections_router.delete(
+    "/{inspection_id}",
+    operation_id="delete_inspection",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="删除检查记录草稿",
+)
+async def delete_inspection(inspection_id: int, session: DbSession, principal: Manager) -> Response:
+    await service.delete(session, principal, inspection_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@inspections_router.post(
+    "/{inspection_id}/complete",
+    operation_id="complete_inspection",
+    summary="完成检查：问题形成问题清单；已配置执法系统接口时报送执法系统",
+)
+async def complete_inspection(
+    inspection_id: int, session: DbSession, principal: Manager, settings: AppSettings
+) -> InspectionDetail:
+    return await service.complete(session, principal, settings, inspection_id)
+
+
+@inspections_router.post(
+    "/{inspection_id}/files", operation_id="add_inspection_file", summary="添加现场照片或资料（本单位上传的文件）"
+)
+async def add_inspection_file(
+    inspection_id: int, body: InspectionFileIn, session: DbSession, principal: Manager, settings: AppSettings
+) -> InspectionDetail:
+    return await service.add_file(session, principal, settings, inspection_id, body)
+
+
+@inspections_router.delete(
+    "/{inspection_id}/files/{link_id}", operation_id="remove_inspection_file", summary="移除现场照片或资料"
+)
+async def remove_inspection_file(
+    inspection_id: int, link_id: int, session: DbSession, principal: Manager, settings: AppSettings
+) -> InspectionDetail:
+    return await service.remove_file(session, principal, settings, inspection_id, link_id)
+
+
+@inspections_router.post(
+    "/{inspection_id}/documents",
+    operation_id="add_enforcement_document",
+    summary="登记执法文书（种类、编号、日期、盖章扫描件）",
+)
+async def add_enforcement_document(
+    inspection_id: int, body: DocumentIn, session: DbSession, principal: Manager, settings: AppSettings
+) -> InspectionDetail:
+    return await service.add_document(session, principal, settings, inspection_id, body)
+
+
+@inspections_router.delete(
+    "/{inspection_id}/documents/{document_id}",
+    operation_id="remove_enforcement_document",
+    summary="删除手工登记的执法文书",
+)
+async def remove_enforcement_document(
+    inspection_id: int, document_id: int, session: DbSession, principal: Manager, settings: AppSettings
+) -> InspectionDetail:
+    return await service.remove_document(session, principal, settings, inspection_id, document_id)
+
+
+checks_router = APIRouter(prefix="/county-checks", tags=["inspections"], responses=RESPONSES)
+
+
+@checks_router.get("", operation_id="list_county_checks", summary="县区对企业评价报告的核查")
+async def list_county_checks(
+    session: DbSession,
+    principal: CheckReader,
+    params: Pagination,
+    campaign_id: int | None = None,
+    county_id: int | None = None,
+    agency_id: int | None = None,
+    status_: Annotated[InspectionStatus | None, Query(alias="status")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="项目、企业名称或报告编号")] = None,
+) -> Page[CountyCheckRead]:
+    statement = county_checks.list_statement(
+        principal.scope, campaign_id=campaign_id, county_id=county_id, agency_id=agency_id, status=status_, q=q
+    )
+    statement = apply_sort(statement, params.sort, county_checks.SORTABLE, "-checked_on", CountyCheck.id)
+    rows, total = await paginate(session, statement, params)
+    return Page(
+        items=[county_checks.to_read(r, []) for r in rows], total=total, page=params.page, page_size=params.page_size
+    )
+
+
+@checks_router.post(
+    "", operation_id="create_county_check", status_code=status.HTTP_201_CREATED, summary="新建报告核查（草稿）"
+)
+async def create_county_check(body: CountyCheckCreate, session: DbSession, principal: CheckManager) -> CountyCheckRead:
+    return await county_checks.create(session, principal, body)
+
+
+@checks_router.get("/{check_id}", operation_id="get_county_check", summary="报告核查详情")
+async def get_county_check(check_id: int, session: DbSession, principal: CheckReader) -> CountyCheckRead:
+    return await county_checks.detail(session, principal.scope, check_id)
+
+
+@checks_router.put("/{check_id}", operation_id="save_county_check", summary="保存报告核查（草稿）")
+async def save_county_check(
+    check_id: int, body: CountyCheckContent, session: DbSession, principal: CheckManager
+) -> CountyCheckRead:
+    return await county_checks.update(session, principal, check_id, body)
+
+
+@checks_router.delete(
+    "/{check_id}",
+    operation_id="delete_county_check",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="删除报告核查草稿",
+)
+async def delete_county_check(check_id: int, session: DbSession, principal: CheckManager) -> Response:
+    await county_checks.delete(session, principal, check_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@checks_router.post("/{check_id}/complete", operation_id="complete_county_check", summary="完成核查：问题形成问题清单")
+async def complete_county_check(check_id: int, session: DbSession, principal: CheckManager) -> CountyCheckRead:
+    return await county_checks.complete(session, principal, check_id)
+
+
+routers = [inspectors_router, draws_router, inspections_router, checks_router]
