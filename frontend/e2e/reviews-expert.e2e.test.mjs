@@ -2,7 +2,7 @@
 // submitted report to 周专家 (expert.1); the expert opens it from 审查任务, reads the report in the in-page PDF
 // viewer, fills the checklist (autosaved, kept over reloads and a lost connection), is told what is missing,
 // signs and submits, downloads the 审查意见书, and corrects it as version 2. Once per viewport, each on a report
-// of its own.
+// of its own. Before that, the home page counts the new tasks and opens them in 审查任务.
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -125,6 +125,28 @@ describe('Anping expert review, the expert’s side (e2e)', () => {
       assert.ok(detail.applicable_hazards.length > 1, 'some hazard items apply')
       assert.ok(detail.members.some((m) => m.evaluator_id !== null), 'the project team has a registered evaluator')
       Object.assign(assignment, { detail })
+    }
+  })
+
+  test('expert.1 @ 1440px: the home page counts the tasks not started and opens them', async () => {
+    const { context, page, problems } = await newPage(VIEWPORTS[1])
+    try {
+      await login(page, EXPERT.username)
+      await assertHome(page, HOMES.expert)
+      const waiting = page.locator('[data-testid="review-task-count"][data-state="not_started"]')
+      await waiting.waitFor({ state: 'visible' })
+      const count = Number(await text(waiting.locator('.tile-count')))
+      assert.ok(count >= assignments.length, `the ${assignments.length} new assignments are counted (${count})`)
+      await page.screenshot({ path: join(artifactsDir, 'review-expert-home-1440.png'), fullPage: true })
+      await waiting.click()
+      await page.waitForURL((url) => url.pathname === '/my-reviews' && url.searchParams.get('state') === 'not_started')
+      await settle(page)
+      assert.match(await text(page.getByTestId('state-filter')), /未开始/)
+      const states = await listRows(page).getByTestId('assignment-state').allTextContents()
+      assert.ok(states.length > 0 && states.every((s) => s.trim() === '未开始'), `only tasks not started are listed (${states})`)
+      assert.deepEqual(problems, [], 'no uncaught page errors')
+    } finally {
+      await context.close()
     }
   })
 

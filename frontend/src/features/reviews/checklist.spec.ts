@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { clearLocalDraft, readLocalDraft, writeLocalDraft } from '@/features/self-checks/autosave'
 import {
   anchorOf,
+  checklistSections,
   emptyBreach,
   emptyForm,
   errorOf,
+  evaluatorOptions,
   firstUndecided,
+  isItemProblem,
   itemSnapshot,
   keepCurrentErrors,
   mergeLocalForm,
@@ -13,9 +16,11 @@ import {
   placeErrors,
   progress,
   sameForm,
+  signatureError,
   suggestedConclusion,
   toContent,
   toForm,
+  unsentBreachErrors,
   type ChecklistCodes,
   type LocalOpinionDraft,
 } from './checklist'
@@ -196,6 +201,64 @@ describe('submit errors on the fields', () => {
     expect(kept.list.map((e) => e.key)).toEqual(['opinion_text'])
     expect(errorOf(kept, 'criteria.SS01')).toBe('')
     expect(errorOf(kept, 'opinion_text')).toBe('请填写审查意见')
+  })
+})
+
+describe('before the submit', () => {
+  it('names the rows of 其他问题 started without a description', () => {
+    const form = emptyForm(codes)
+    form.other_breaches = [
+      { ...emptyBreach(), description: '合同无效' },
+      emptyBreach(),
+      { ...emptyBreach(), location: '第 3 页' },
+      { ...emptyBreach(), evaluator_ids: [4] },
+    ]
+    const unsent = unsentBreachErrors(form)
+    expect(unsent.list.map((e) => e.key)).toEqual(['other_breaches.2', 'other_breaches.3'])
+    expect(errorOf(unsent, 'other_breaches.2', 'description')).toBe('其他问题 3：请填写问题描述，或删除该行')
+    expect(unsentBreachErrors(emptyForm(codes)).list).toEqual([])
+  })
+
+  it('takes only the signed-in user’s name as the signature', () => {
+    expect(signatureError('  ', '周专家')).toBe('请输入您的姓名作为签名')
+    expect(signatureError('张三', '周专家')).toBe('签名须为本人姓名“周专家”')
+    expect(signatureError(' 周专家 ', '周专家')).toBe('')
+    expect(signatureError('张三', '')).toBe('')
+  })
+})
+
+describe('the checklist’s sections', () => {
+  it('asks R1 and R2 of every report and R3 of the hazard items that apply', () => {
+    const sections = checklistSections(['SS01', 'SS05'], ['XJ01'], ['MH01', 'MH04'])
+    expect(sections.map((s) => [s.id, s.kind, s.codes])).toEqual([
+      ['r1', 'criteria', ['SS01', 'SS05']],
+      ['r2', 'criteria', ['XJ01']],
+      ['r3', 'hazards', ['MH01', 'MH04']],
+    ])
+    expect(sections[2].hint).toContain('（2 项）')
+  })
+
+  it('offers the team members registered as evaluators', () => {
+    const members = [
+      { name: '李四', role: 'leader', evaluator_id: 3 },
+      { name: '王五', role: 'member', evaluator_id: null },
+      { name: '赵六', role: 'member', evaluator_id: 8 },
+    ]
+    const roles: Record<string, string> = { leader: '项目负责人', member: '项目组成员' }
+    expect(evaluatorOptions(members, (role) => roles[role])).toEqual([
+      { value: 3, label: '李四（项目负责人）' },
+      { value: 8, label: '赵六（项目组成员）' },
+    ])
+  })
+
+  it('tells a problem answer from the others', () => {
+    const form = emptyForm(codes)
+    form.criteria.SS05.met = true
+    form.criteria.SS01.met = false
+    form.hazards.MH01.status = 'evaluated'
+    form.hazards.MH04.status = 'not_evaluated'
+    expect(['SS01', 'SS05', 'XJ01'].map((c) => isItemProblem(form, 'criteria', c))).toEqual([false, true, false])
+    expect(['MH01', 'MH04', 'MH99'].map((c) => isItemProblem(form, 'hazards', c))).toEqual([false, true, false])
   })
 })
 

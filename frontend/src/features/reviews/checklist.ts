@@ -1,5 +1,5 @@
 import type { ProblemFieldError } from '@/api/problem'
-import type { Opinion, OpinionContent } from './expert-api'
+import type { Opinion, OpinionContent, ProjectMember } from './expert-api'
 import type { Conclusion, HazardStatus } from './labels'
 
 /**
@@ -167,6 +167,52 @@ export function firstUndecided(form: OpinionForm, codes: ChecklistCodes): string
   return hazard ? `hazards.${hazard}` : null
 }
 
+/** Which answers an item key's `criteria.SS05` / `hazards.MH04` part names. */
+export type ItemKind = 'criteria' | 'hazards'
+
+/** One of the checklist's judged parts: R1 失实, R2 虚假, R3 重大事故隐患. */
+export interface ChecklistSection {
+  kind: ItemKind
+  id: 'r1' | 'r2' | 'r3'
+  title: string
+  hint: string
+  codes: string[]
+}
+
+export function checklistSections(inaccurate: readonly string[], falsified: readonly string[], hazards: readonly string[]): ChecklistSection[] {
+  const judge = '逐项判断报告是否存在下列情形。'
+  return [
+    { kind: 'criteria', id: 'r1', title: '一、报告失实情形（R1）', hint: judge, codes: [...inaccurate] },
+    { kind: 'criteria', id: 'r2', title: '二、报告虚假情形（R2）', hint: judge, codes: [...falsified] },
+    {
+      kind: 'hazards',
+      id: 'r3',
+      title: '三、重大事故隐患（R3）',
+      hint: `列出适用于该企业的判定标准条目（${hazards.length} 项），逐项判断报告的评价情况。`,
+      codes: [...hazards],
+    },
+  ]
+}
+
+/** Whether an item's answer is a problem of the report: 存在, or a hazard evaluated incorrectly or not at all. */
+export function isItemProblem(form: OpinionForm, kind: ItemKind, code: string): boolean {
+  return kind === 'criteria' ? form.criteria[code]?.met === true : isHazardProblem(form.hazards[code]?.status)
+}
+
+/** A change to one item's answer (or one 其他问题 row), as the sections report it to the page that owns the form. */
+export type AnswerPatch = Partial<CriterionForm> | Partial<HazardForm>
+export type BreachPatch = Partial<BreachForm>
+
+export interface EvaluatorOption {
+  value: number
+  label: string
+}
+
+/** The project's team members registered as evaluators: the ones a problem can be attributed to. */
+export function evaluatorOptions(members: readonly ProjectMember[], roleLabel: (role: string) => string): EvaluatorOption[] {
+  return members.flatMap((m) => (m.evaluator_id === null ? [] : [{ value: m.evaluator_id, label: `${m.name}（${roleLabel(m.role)}）` }]))
+}
+
 /** A problem found without saying where in the report (the server refuses to sign it). */
 export function lacksLocation(answer: { location: string }, isProblem: boolean): boolean {
   return isProblem && !answer.location.trim()
@@ -199,18 +245,19 @@ export const noErrors = (): OpinionErrors => ({ byKey: {}, list: [], signature: 
  * turned back into the code, or the form row, it stands for.
  */
 export function placeErrors(errors: readonly ProblemFieldError[], form: OpinionForm, codes: ChecklistCodes): OpinionErrors {
-  const placed = noErrors()
+  const list: PlacedError[] = []
+  let signature: string | null = null
   const sentRows = form.other_breaches.flatMap((b, index) => (isSendable(b) ? [index] : []))
   for (const error of errors) {
     const parts = error.field.split('.').filter((p) => p !== 'body' && p !== '')
     const [section, which, field = '_'] = parts
     let key: string
     if (section === 'signature') {
-      placed.signature = placed.signature ? `${placed.signature}；${error.message}` : error.message
+      signature = signature ? `${signature}；${error.message}` : error.message
       continue
     } else if ((section === 'criteria' || section === 'hazards') && which) {
-      const list = section === 'criteria' ? codes.criteria : codes.hazards
-      const code = /^\d+$/.test(which) ? list[Number(which)] : which
+      const sent = section === 'criteria' ? codes.criteria : codes.hazards
+      const code = /^\d+$/.test(which) ? sent[Number(which)] : which
       key = code ? `${section}.${code}` : section
     } else if (section === 'other_breaches' && which && /^\d+$/.test(which)) {
       key = `other_breaches.${sentRows[Number(which)] ?? Number(which)}`
@@ -219,12 +266,37 @@ export function placeErrors(errors: readonly ProblemFieldError[], form: OpinionF
     } else {
       key = 'other'
     }
-    const fieldName = key === 'other' || key === section ? '_' : field
-    const bucket = (placed.byKey[key] ??= {})
-    bucket[fieldName] = bucket[fieldName] ? `${bucket[fieldName]}；${error.message}` : error.message
-    placed.list.push({ key, field: fieldName, message: error.message })
+    list.push({ key, field: key === 'other' || key === section ? '_' : field, message: error.message })
   }
-  return placed
+  return errorsFrom(list, signature)
+}
+
+/** The errors of a list, filed by item and field (two on the same field are joined). */
+export function errorsFrom(list: readonly PlacedError[], signature: string | null = null): OpinionErrors {
+  const byKey: OpinionErrors['byKey'] = {}
+  for (const e of list) {
+    const bucket = (byKey[e.key] ??= {})
+    bucket[e.field] = bucket[e.field] ? `${bucket[e.field]}；${e.message}` : e.message
+  }
+  return { byKey, list: [...list], signature }
+}
+
+/** Rows of 其他问题 started but without a description: never sent (see isSendable), so the server cannot name them. */
+export function unsentBreachErrors(form: OpinionForm): OpinionErrors {
+  return errorsFrom(
+    form.other_breaches.flatMap((b, index) =>
+      !isSendable(b) && (b.sub_code || b.legal_basis.trim() || b.location.trim() || b.evaluator_ids.length)
+        ? [{ key: `other_breaches.${index}`, field: 'description', message: `其他问题 ${index + 1}：请填写问题描述，或删除该行` }]
+        : [],
+    ),
+  )
+}
+
+/** Why a typed signature is refused before it is sent ('' when it may go): it must be the signed-in user's name. */
+export function signatureError(typed: string, fullName: string): string {
+  if (!typed.trim()) return '请输入您的姓名作为签名'
+  if (fullName && typed.trim() !== fullName) return `签名须为本人姓名“${fullName}”`
+  return ''
 }
 
 /** The message on one field of an item ('' when none). */
@@ -251,13 +323,7 @@ export function itemSnapshot(form: OpinionForm, key: string): string {
 /** The errors whose items still hold what they held when the errors were placed. */
 export function keepCurrentErrors(errors: OpinionErrors, snapshots: Record<string, string>, form: OpinionForm): OpinionErrors {
   const list = errors.list.filter((e) => e.key === 'other' || snapshots[e.key] === itemSnapshot(form, e.key))
-  if (list.length === errors.list.length) return errors
-  const byKey: OpinionErrors['byKey'] = {}
-  for (const e of list) {
-    const bucket = (byKey[e.key] ??= {})
-    bucket[e.field] = bucket[e.field] ? `${bucket[e.field]}；${e.message}` : e.message
-  }
-  return { byKey, list, signature: errors.signature }
+  return list.length === errors.list.length ? errors : errorsFrom(list, errors.signature)
 }
 
 // --- The unsaved copy kept in the browser ---

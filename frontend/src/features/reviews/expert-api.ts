@@ -27,6 +27,11 @@ export function listMyAssignments(query: AssignmentQuery): Promise<AssignmentPag
   return unwrap(api.GET('/api/v1/review-assignments', { params: { query } }))
 }
 
+/** How many of the expert's assignments are in a state: a page of one row, read for its total. */
+export async function countMyAssignments(state: AssignmentState): Promise<number> {
+  return (await listMyAssignments({ state, page_size: 1 })).total
+}
+
 /** The report, its archive, the project team, the applicable hazard items and every version of the opinion. */
 export function getAssignment(id: number): Promise<AssignmentDetail> {
   return unwrap(api.GET('/api/v1/review-assignments/{assignment_id}', { params: { path: { assignment_id: id } } }))

@@ -26,3 +26,5 @@ export const HAZARD_STATUS_LABELS: Record<HazardStatus, string> = {
 }
 
 export const ASSIGNMENT_STATE_LABELS = { not_started: '未开始', draft: '草稿', submitted: '已提交' } as const
+
+export const ASSIGNMENT_STATE_TAGS: Record<components['schemas']['AssignmentRead']['state'], 'info' | 'warning' | 'success'> = { not_started: 'info', draft: 'warning', submitted: 'success' }

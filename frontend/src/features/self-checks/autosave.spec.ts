@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/api/problem'
-import { clearLocalDraft, createAutosave, localDraftKey, readLocalDraft, writeLocalDraft } from './autosave'
+import { autosaveNote, clearLocalDraft, createAutosave, localDraftKey, readLocalDraft, writeLocalDraft } from './autosave'
 
 describe('autosave', () => {
   beforeEach(() => vi.useFakeTimers())
@@ -68,5 +68,16 @@ describe('autosave', () => {
     expect(readLocalDraft(localStorage, key)).toEqual({ rows: [1] })
     clearLocalDraft(localStorage, key)
     expect(readLocalDraft(localStorage, key)).toBeNull()
+  })
+
+  it('words the save line by the autosave state, in the page’s own words', () => {
+    const words = { offline: '未保存（离线）', saved: '已保存' }
+    const savedAt = new Date(2026, 10, 30, 9, 5, 7).toISOString()
+    expect(autosaveNote('pending', null, savedAt, words)).toEqual({ text: '保存中…', type: 'info' })
+    expect(autosaveNote('saving', null, null, words)).toEqual({ text: '保存中…', type: 'info' })
+    expect(autosaveNote('offline', null, savedAt, words)).toEqual({ text: '未保存（离线）', type: 'danger' })
+    expect(autosaveNote('error', '草稿已提交', savedAt, words)).toEqual({ text: '未保存：草稿已提交', type: 'danger' })
+    expect(autosaveNote('saved', null, savedAt, words)).toEqual({ text: '已保存 09:05:07', type: 'success' })
+    expect(autosaveNote('idle', null, null, words)).toEqual({ text: '修改会自动保存', type: 'info' })
   })
 })

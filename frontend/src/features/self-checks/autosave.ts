@@ -1,5 +1,6 @@
 import { onBeforeUnmount, ref, type Ref } from 'vue'
 import { ApiError, errorMessage } from '@/api/problem'
+import { formatTime } from '@/utils/format'
 
 export type AutosaveState = 'idle' | 'pending' | 'saving' | 'saved' | 'offline' | 'error'
 
@@ -109,6 +110,34 @@ export function useAutosave(save: () => Promise<unknown>, options: { delay?: num
   const autosave = createAutosave(save, options)
   onBeforeUnmount(autosave.dispose)
   return autosave
+}
+
+export interface SaveNote {
+  text: string
+  type: 'info' | 'success' | 'danger'
+}
+
+/**
+ * The save line of an autosaved form: saving, saved at what time, or why not. Each page words the offline and
+ * saved states its own way (`words.saved` is followed by the time).
+ */
+export function autosaveNote(
+  state: AutosaveState,
+  failure: string | null,
+  savedAt: string | null,
+  words: { offline: string; saved: string },
+): SaveNote {
+  switch (state) {
+    case 'pending':
+    case 'saving':
+      return { text: '保存中…', type: 'info' }
+    case 'offline':
+      return { text: words.offline, type: 'danger' }
+    case 'error':
+      return { text: `未保存：${failure ?? ''}`, type: 'danger' }
+    default:
+      return savedAt ? { text: `${words.saved} ${formatTime(savedAt)}`, type: 'success' } : { text: '修改会自动保存', type: 'info' }
+  }
 }
 
 /** The unsaved copy of a form kept in localStorage until the server has it. */
