@@ -1,4 +1,4 @@
-"""Command line: python -m backend {migrate,seed-demo,serve,run,verify-audit,openapi}."""
+"""Command line: python -m backend {migrate,seed-demo,serve,run,worker,verify-audit,openapi}."""
 
 from __future__ import annotations
 
@@ -75,6 +75,22 @@ def serve(settings: Settings) -> None:
     )
 
 
+def serve_with_worker(settings: Settings) -> None:
+    """`run`: the enforcement outbox worker in its own process beside the server, stopped with it."""
+    import os
+    import subprocess
+
+    worker = subprocess.Popen([sys.executable, "-m", "backend", "worker", "--parent-pid", str(os.getpid())])  # noqa: S603
+    try:
+        serve(settings)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend", description="Anping 安评")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -86,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         sub.add_argument("--host")
         sub.add_argument("--port", type=int)
+    worker = commands.add_parser("worker", help="deliver the enforcement outbox (started by run)")
+    worker.add_argument("--parent-pid", type=int, help="stop when this process is gone")
     commands.add_parser("verify-audit", help="verify the audit trail's hash chain")
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument("--output", type=Path, default=PROJECT_ROOT / "openapi" / "openapi.json")
@@ -100,8 +118,14 @@ def main(argv: list[str] | None = None) -> int:
         migrate(settings)
     if args.command == "seed-demo" or (args.command == "run" and settings.env != "production"):
         asyncio.run(seed_demo(settings))
-    if args.command in ("serve", "run"):
+    if args.command == "serve":
         serve(settings)
+    if args.command == "run":
+        serve_with_worker(settings)
+    if args.command == "worker":
+        from backend.inspections import worker as outbox_worker
+
+        asyncio.run(outbox_worker.run(settings, parent_pid=args.parent_pid))
     if args.command == "verify-audit":
         return asyncio.run(verify_audit(settings))
     if args.command == "openapi":

@@ -30,6 +30,7 @@ from backend.models import (
     Liaison,
     Notification,
     Organization,
+    OutboxMessage,
     Penalty,
     Project,
     RetrievalItem,
@@ -425,6 +426,23 @@ async def penalty(db: AsyncSession, agency: Agency, decided_by: int) -> Penalty:
         decided_on=date.today(),
         legal_basis="《安全生产法》第九十二条第一款",
         measures=["warning"],
+    )
+    db.add(record)
+    await db.flush()
+    return record
+
+
+async def outbox_message(db: AsyncSession, inspection: Inspection, *, status: str = "dead") -> OutboxMessage:
+    record = OutboxMessage(
+        idempotency_key=f"anping-inspection-{inspection.id}-{secrets.token_hex(8)}",
+        topic="inspection.completed",
+        inspection_id=inspection.id,
+        payload={},
+        status=status,
+        attempts=8 if status == "dead" else 0,
+        next_attempt_at=utcnow(),
+        last_error="执法系统返回 503：服务暂不可用" if status == "dead" else None,
+        created_at=utcnow(),
     )
     db.add(record)
     await db.flush()

@@ -652,6 +652,16 @@ MATRIX += [
         targeted=True,
     ),
     Row("DELETE", "/api/v1/penalties/{penalty}", statuses(204, **INSPECTING_ONLY), targeted=True),
+    # the enforcement system's callbacks (its city-issued API token only) and the outbox (city admins)
+    Row("POST", "/api/v1/enforcement/callbacks", statuses(403), body={"event": "document.issued"}),
+    Row("GET", "/api/v1/enforcement/outbox", statuses(200, **CITY_ONLY)),
+    Row(
+        "POST",
+        "/api/v1/enforcement/outbox/{outbox}/resend",
+        statuses(200, **CITY_ONLY),
+        targeted=True,
+        route="/api/v1/enforcement/outbox/{message_id}/resend",
+    ),
 ]
 
 ROUTE_PARAMS = {
@@ -837,6 +847,7 @@ async def _inspection_world(
         "county_check": (await builders.county_check(db, campaign, project)).id,
         "county_check_done": (await builders.county_check(db, campaign, project, completed=True)).id,
         "penalty": (await builders.penalty(db, agency, inspecting)).id,
+        "outbox": (await builders.outbox_message(db, done)).id,
     }
 
 
@@ -910,7 +921,9 @@ async def test_matrix(
         actor,
         scope,
         reviews=row.path.startswith(("/api/v1/review", "/api/v1/experts")),
-        inspections=row.path.startswith(("/api/v1/inspect", "/api/v1/county-checks", "/api/v1/penalties")),
+        inspections=row.path.startswith(
+            ("/api/v1/inspect", "/api/v1/county-checks", "/api/v1/penalties", "/api/v1/enforcement")
+        ),
     )
     body = row.body(world) if callable(row.body) else row.body
     response = await client.request(row.method, _fill(row.path, world), json=body, headers=headers)

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from backend.authz.policies import Principal, authorize
 from backend.core.config import Settings
 from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES
 from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
-from backend.inspections import county_checks, service
+from backend.inspections import callbacks, county_checks, service
 from backend.inspections.schemas import (
     CountyCheckContent,
     CountyCheckCreate,
@@ -29,7 +29,8 @@ from backend.inspections.schemas import (
     InspectorRead,
     InspectorUpdate,
 )
-from backend.models import CountyCheck, Inspection, Inspector
+from backend.models import CountyCheck, Inspection, Inspector, OutboxMessage
+from backend.storage import Storage, get_storage
 
 RESPONSES: dict[int | str, dict[str, Any]] = {s: ERROR_RESPONSES[s] for s in (401, 403, 404, 409, 422)}
 Pagination = Annotated[PageParams, Depends(page_params)]
@@ -286,3 +287,49 @@ async def complete_county_check(check_id: int, session: DbSession, principal: Ch
 
 
 routers = [inspectors_router, draws_router, inspections_router, checks_router]
+
+
+enforcement_router = APIRouter(prefix="/enforcement", tags=["enforcement"], responses=RESPONSES)
+OutboxManager = Annotated[Principal, Depends(authorize("enforcement:manage"))]
+
+
+@enforcement_router.post(
+    "/callbacks",
+    operation_id="receive_enforcement_callback",
+    summary="执法系统回调：文书已出具、处罚已决定（接口令牌，按 Idempotency-Key 幂等；契约见 enforcement.yaml）",
+)
+async def receive_enforcement_callback(
+    body: callbacks.Callback,
+    session: DbSession,
+    storage: Annotated[Storage, Depends(get_storage)],
+    _: Annotated[Principal, Depends(authorize("enforcement:callback"))],
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=100)],
+) -> callbacks.CallbackAccepted:
+    return await callbacks.receive(session, storage, idempotency_key, body)
+
+
+@enforcement_router.get("/outbox", operation_id="list_outbox", summary="报送执法系统的消息（含死信）")
+async def list_outbox(
+    session: DbSession,
+    principal: OutboxManager,
+    params: Pagination,
+    status_: Annotated[Literal["pending", "delivered", "dead"] | None, Query(alias="status")] = None,
+) -> Page[callbacks.OutboxRead]:
+    statement = callbacks.outbox_statement(principal.scope, status_)
+    statement = apply_sort(
+        statement, params.sort, {"created_at": OutboxMessage.created_at}, "-created_at", OutboxMessage.id
+    )
+    rows, total = await paginate(session, statement, params)
+    return Page(
+        items=[callbacks.outbox_read(r) for r in rows], total=total, page=params.page, page_size=params.page_size
+    )
+
+
+@enforcement_router.post(
+    "/outbox/{message_id}/resend", operation_id="resend_outbox_message", summary="重新发送死信（同一幂等键）"
+)
+async def resend_outbox_message(message_id: int, session: DbSession, principal: OutboxManager) -> callbacks.OutboxRead:
+    return await callbacks.resend(session, principal, message_id)
+
+
+routers.append(enforcement_router)

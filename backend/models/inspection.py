@@ -165,7 +165,7 @@ class Penalty(IdMixin, TimestampMixin, Base):
     decided_by_organization_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("organizations.id"))
     decision_number: Mapped[str] = mapped_column(String(80))
     decided_on: Mapped[date]
-    legal_basis: Mapped[str] = mapped_column(String(500))
+    legal_basis: Mapped[str] = mapped_column(String(2000))
     measures: Mapped[list[str]] = mapped_column(JSON, default=list)
     fine_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     facts: Mapped[str | None] = mapped_column(String(5000))

@@ -19,7 +19,7 @@ class PenaltyIn(BaseModel):
     inspection_id: int | None = None
     decision_number: str = Field(min_length=1, max_length=80, description="处罚决定书文号")
     decided_on: date
-    legal_basis: str = Field(min_length=1, max_length=500, description="法律依据，具体到条款项")
+    legal_basis: str = Field(min_length=1, max_length=2000, description="法律依据，具体到条款项")
     measures: list[PenaltyMeasure] = Field(min_length=1, max_length=6)
     fine_amount: Decimal | None = Field(default=None, ge=0, le=100_000_000, decimal_places=2, description="罚款（元）")
     facts: str | None = Field(default=None, max_length=5000)

@@ -274,7 +274,7 @@ def upgrade() -> None:
         sa.Column("decided_by_organization_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("decision_number", sa.String(length=80), nullable=False),
         sa.Column("decided_on", sa.Date(), nullable=False),
-        sa.Column("legal_basis", sa.String(length=500), nullable=False),
+        sa.Column("legal_basis", sa.String(length=2000), nullable=False),
         sa.Column("measures", sa.JSON(), nullable=False),
         sa.Column("fine_amount", sa.Numeric(precision=14, scale=2), nullable=True),
         sa.Column("facts", sa.String(length=5000), nullable=True),

@@ -386,6 +386,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/enforcement/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 执法系统回调：文书已出具、处罚已决定（接口令牌，按 Idempotency-Key 幂等；契约见 enforcement.yaml） */
+        post: operations["receive_enforcement_callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enforcement/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 报送执法系统的消息（含死信） */
+        get: operations["list_outbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enforcement/outbox/{message_id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新发送死信（同一幂等键） */
+        post: operations["resend_outbox_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enterprises": {
         parameters: {
             query?: never;
@@ -2346,6 +2397,62 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** CallbackAccepted */
+        CallbackAccepted: {
+            /**
+             * Accepted
+             * @default true
+             */
+            accepted: boolean;
+            /** Duplicate */
+            duplicate: boolean;
+        };
+        /** CallbackDocument */
+        CallbackDocument: {
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "inspection_record" | "rectification_order" | "recheck_opinion" | "on_site_measures" | "case_approval" | "penalty_notice" | "penalty_decision" | "closing_approval";
+            /** Number */
+            number: string;
+            /** Pdf Base64 */
+            pdf_base64: string;
+        };
+        /** CallbackPenalty */
+        CallbackPenalty: {
+            /** Certificate Number */
+            certificate_number?: string | null;
+            /** Credit Code */
+            credit_code?: string | null;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Decision Number */
+            decision_number: string;
+            /** Fine Amount */
+            fine_amount?: number | string | null;
+            /** Legal Basis */
+            legal_basis: string;
+            /** Measures */
+            measures: ("warning" | "fine" | "confiscation" | "suspension" | "revocation" | "ban")[];
+            /** Pdf Base64 */
+            pdf_base64: string;
+            /**
+             * Target Kind
+             * @enum {string}
+             */
+            target_kind: "agency" | "evaluator";
+            /** Target Name */
+            target_name: string;
+        };
         /** CampaignCreate */
         CampaignCreate: {
             /** Deadlines */
@@ -2664,6 +2771,21 @@ export interface components {
              * @description 文书编号，如（秦）应急检记〔2024〕12号
              */
             number: string;
+        };
+        /** DocumentIssued */
+        DocumentIssued: {
+            /** Callback Id */
+            callback_id: string;
+            /** Case Id */
+            case_id: string;
+            document: components["schemas"]["CallbackDocument"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "document.issued";
+            /** Inspection Reference */
+            inspection_reference: string;
         };
         /** DocumentRead */
         DocumentRead: {
@@ -4334,6 +4456,38 @@ export interface components {
              */
             sub_code?: string | null;
         };
+        /** OutboxRead */
+        OutboxRead: {
+            /** Agency Name */
+            agency_name: string | null;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Id */
+            id: number;
+            /** Inspection Id */
+            inspection_id: number | null;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "dead";
+            /** Topic */
+            topic: string;
+        };
         /** Page[AgencyBrief] */
         Page_AgencyBrief_: {
             /** Items */
@@ -4543,6 +4697,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[OutboxRead] */
+        Page_OutboxRead_: {
+            /** Items */
+            items: components["schemas"]["OutboxRead"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[PenaltyRead] */
         Page_PenaltyRead_: {
             /** Items */
@@ -4663,6 +4828,21 @@ export interface components {
         PasswordReset: {
             /** New Password */
             new_password: string;
+        };
+        /** PenaltyDecided */
+        PenaltyDecided: {
+            /** Callback Id */
+            callback_id: string;
+            /** Case Id */
+            case_id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "penalty.decided";
+            /** Inspection Reference */
+            inspection_reference: string;
+            penalty: components["schemas"]["CallbackPenalty"];
         };
         /** PenaltyIn */
         PenaltyIn: {
@@ -7605,6 +7785,232 @@ export interface operations {
             };
             /** @description 请求的资源不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    receive_enforcement_callback: {
+        parameters: {
+            query?: never;
+            header: {
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentIssued"] | components["schemas"]["PenaltyDecided"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackAccepted"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_outbox: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "delivered" | "dead") | null;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数，最多 200 */
+                page_size?: number;
+                /** @description 排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OutboxRead_"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    resend_outbox_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxRead"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 操作与当前状态冲突 */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
