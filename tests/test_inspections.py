@@ -85,7 +85,13 @@ async def test_draw_records_seed_inputs_and_creates_inspections(
     assert own.status_code == 403 and own.json()["errors"][0]["field"] == "credit_level"
     graded = await client.patch(f"/api/v1/agencies/{demo[BRANCH_A]}", json={"credit_level": "red"}, headers=city)
     assert graded.status_code == 200 and graded.json()["credit_level"] == "red"
-    body = {"campaign_id": campaign, "target_count": 2, "inspectors_per_target": 2, "seed": "qhd-2024-1016"}
+    body = {
+        "campaign_id": campaign,
+        "target_count": 2,
+        "inspectors_per_target": 2,
+        "seed": "qhd-2024-1016",
+        "exclude_inspected_since": "2099-01-01",  # nobody left out: the demo has inspected some already
+    }
     drawn = await client.post("/api/v1/inspection-draws", json=body, headers=city)
     assert drawn.status_code == 201, drawn.text
     result = drawn.json()
@@ -104,7 +110,13 @@ async def test_draw_records_seed_inputs_and_creates_inspections(
     )
     assert audited is not None and audited.changes["seed"]["after"] == "qhd-2024-1016"
     # Those just drawn (inspected since the campaign began) sit out the next draw.
-    again = (await client.post("/api/v1/inspection-draws", json={**body, "seed": "x"}, headers=city)).json()
+    again = (
+        await client.post(
+            "/api/v1/inspection-draws",
+            json={**body, "seed": "x", "target_count": 1, "exclude_inspected_since": None},
+            headers=city,
+        )
+    ).json()
     assert {c["agency_id"] for c in again["excluded"]} >= {int(k) for k in result["result"]}
     # A record altered afterwards no longer replays.
     record = await db.get_one(InspectionDraw, result["id"])
@@ -127,10 +139,22 @@ async def test_county_inspection_lifecycle_findings_and_duty(
         "/api/v1/inspections", json={"campaign_id": campaign, "agency_id": demo[BRANCH_A]}, headers=county
     )
     assert elsewhere.status_code == 422 and "办公地在本辖区" in elsewhere.json()["detail"]
+    # The duty: a new office in its area, not inspected yet, until the county completes an inspection of it.
+    office = await builders.agency(db, demo[HAIGANG])
+    await db.commit()
     duty = (await client.get(f"/api/v1/inspections/duty?campaign_id={campaign}", headers=county)).json()
     assert [d["county_name"] for d in duty] == [HAIGANG]
-    before = next(o for o in duty[0]["offices"] if o["agency_id"] == demo[HEAD_A])
-    assert before["inspected"] is False
+    before = next(o for o in duty[0]["offices"] if o["agency_id"] == office.id)
+    assert before["inspected"] is False and duty[0]["done"] is False
+    visit = await client.post(
+        "/api/v1/inspections",
+        json={"campaign_id": campaign, "agency_id": office.id, **_complete_record(inspectors)},
+        headers=county,
+    )
+    assert (await client.post(f"/api/v1/inspections/{visit.json()['id']}/complete", headers=county)).status_code == 200
+    duty = (await client.get(f"/api/v1/inspections/duty?campaign_id={campaign}", headers=county)).json()
+    after = next(o for o in duty[0]["offices"] if o["agency_id"] == office.id)
+    assert after["inspected"] is True and after["last_inspected_on"] is not None
     created = await client.post(
         "/api/v1/inspections", json={"campaign_id": campaign, "agency_id": demo[HEAD_A]}, headers=county
     )
@@ -175,8 +199,7 @@ async def test_county_inspection_lifecycle_findings_and_duty(
     seen = await client.get(f"/api/v1/inspections/{inspection_id}", headers=agency)
     assert seen.status_code == 200 and seen.json()["files"][0]["file"]["id"] == photo.id
     duty = (await client.get(f"/api/v1/inspections/duty?campaign_id={campaign}", headers=county)).json()
-    after = next(o for o in duty[0]["offices"] if o["agency_id"] == demo[HEAD_A])
-    assert after["inspected"] is True and duty[0]["inspected_count"] >= 1
+    assert next(o for o in duty[0]["offices"] if o["agency_id"] == demo[HEAD_A])["inspected"] is True
     # Manual mode: the document numbers come back by hand.
     document = {"kind": "inspection_record", "number": "（秦海）应急检记〔2024〕8号", "issued_on": "2024-10-20"}
     recorded = await client.post(f"/api/v1/inspections/{inspection_id}/documents", json=document, headers=county)

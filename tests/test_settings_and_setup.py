@@ -15,14 +15,19 @@ from backend.demo.seed import DEMO_ACCOUNTS, load_demo_data
 from backend.models import (
     Agency,
     Campaign,
+    CountyCheck,
     CountySubmission,
+    EnforcementDocument,
     Enterprise,
     Evaluator,
     ExpertConflict,
     ExpertProfile,
     Finding,
+    Inspection,
+    Inspector,
     Liaison,
     Organization,
+    Penalty,
     Project,
     RetrievalItem,
     RetrievalRequest,
@@ -88,6 +93,11 @@ async def test_demo_data_is_idempotent(db: AsyncSession, app: Any) -> None:
         ReviewOpinion,
         ReviewDecision,
         Finding,
+        Inspector,
+        Inspection,
+        CountyCheck,
+        Penalty,
+        EnforcementDocument,
     )
 
     async def counts() -> dict[str, int]:
@@ -101,6 +111,7 @@ async def test_demo_data_is_idempotent(db: AsyncSession, app: Any) -> None:
     assert before == await counts()
     assert before["organizations"] == 17 and before["users"] == 11 and before["projects"] >= 40
     assert before["expert_profiles"] == 5 and before["review_draws"] == 1 and before["review_decisions"] == 1
+    assert before["inspectors"] == 7 and before["inspections"] == 4 and before["penalties"] == 2
     assert before["campaigns"] == 2 and before["agencies"] == 6
     branch = await db.scalar(select(Organization).where(Organization.name.like("%昌黎分公司")))
     assert branch is not None and branch.parent_id is not None

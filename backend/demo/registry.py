@@ -419,3 +419,6 @@ async def load_registry_demo(
     from backend.demo.reviews import load_review_demo
 
     await load_review_demo(session, campaign)
+    from backend.demo.inspections import load_inspection_demo
+
+    await load_inspection_demo(session, storage, campaign)

@@ -53,7 +53,7 @@ AFFILIATED = {"expert.2": "秦皇岛衡安安全技术咨询有限公司"}
 DECLARED = {"expert.3": ("河北安泰安全评价有限公司", "近三年曾受聘为该机构技术顾问")}
 
 
-async def _principal(session: AsyncSession, user: User) -> Principal:
+async def principal_of(session: AsyncSession, user: User) -> Principal:
     organization = await session.get_one(Organization, user.organization_id)
     actor = Actor(
         organization_id=organization.id,
@@ -148,8 +148,8 @@ async def load_review_demo(session: AsyncSession, campaign: Campaign) -> None:
         return
     users = {u.username: u for u in await session.scalars(select(User).where(User.role.in_(("city", "expert"))))}
     await _pool(session, users)
-    city = await _principal(session, users["city.admin"])
-    experts = {name: await _principal(session, users[name]) for name in PROFILES if name in users}
+    city = await principal_of(session, users["city.admin"])
+    experts = {name: await principal_of(session, users[name]) for name in PROFILES if name in users}
     completed = await _item_ids(session, campaign, "秦皇岛安科安全评价有限公司", "received")
     received = await _item_ids(session, campaign, "秦皇岛衡安安全技术咨询有限公司", "received")
     submitted = await _item_ids(session, campaign, "河北安泰安全评价有限公司昌黎分公司", "submitted")
