@@ -10,7 +10,7 @@ STAMPS := .make
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json
 
-.PHONY: help run serve install fonts test lint bench bench-quick test-backend test-backend-sqlite test-backend-postgresql \
+.PHONY: help run run-with-simulator serve install fonts test lint bench bench-quick test-backend test-backend-sqlite test-backend-postgresql \
 	test-frontend test-e2e openapi audit verify-audit migrate seed-demo clean
 
 help:
@@ -46,6 +46,10 @@ fonts:
 # --- running ----------------------------------------------------------------------------------------------
 run: install
 	$(PY) -m backend run
+
+# The demo with the enforcement-system simulator on :8100 (inspections are sent there; documents come back).
+run-with-simulator: install
+	$(PY) -m backend run --with-simulator
 
 serve: $(STAMPS)/python
 	$(PY) -m backend serve

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import secrets
+import subprocess
 import sys
 from pathlib import Path
 
@@ -35,6 +38,51 @@ async def seed_demo(settings: Settings) -> None:
     finally:
         await storage.close()
         await database.engine.dispose()
+
+
+async def simulator_token(settings: Settings) -> str:
+    """(Development) an API token of the city for the simulator's callbacks, new on each start."""
+    from sqlalchemy import select
+
+    from backend.auth import tokens
+    from backend.core.database import Database
+    from backend.models import ApiToken, Organization
+
+    database = Database.from_settings(settings)
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            city = await session.scalar(select(Organization.id).where(Organization.kind == "city"))
+            if city is None:
+                raise SystemExit("请先加载演示数据（make seed-demo）")
+            prefix, token = tokens.new_api_token()
+            session.add(
+                ApiToken(
+                    name="执法系统模拟器（演示）",
+                    prefix=prefix,
+                    token_hash=tokens.digest(token),
+                    organization_id=city,
+                    role="city",
+                )
+            )
+        return token
+    finally:
+        await database.engine.dispose()
+
+
+def with_simulator(settings: Settings, port: int = 8100) -> tuple[Settings, subprocess.Popen[bytes]]:
+    """(Development) start the enforcement-system simulator and point the adapter at it, for the demo."""
+    if settings.env == "production":
+        raise SystemExit("拒绝在生产环境（ANPING_ENV=production）启动执法系统模拟器")
+    secret = secrets.token_urlsafe(16)
+    anping_token = asyncio.run(simulator_token(settings))
+    command = [sys.executable, "-m", "backend.enforcement_simulator", "--port", str(port), "--token", secret]
+    simulator = subprocess.Popen([*command, "--anping-token", anping_token])  # noqa: S603
+    # The server's workers and the outbox worker read their settings from the environment.
+    os.environ["ANPING_ENFORCEMENT_ENDPOINT"] = f"http://127.0.0.1:{port}"
+    os.environ["ANPING_ENFORCEMENT_TOKEN"] = secret
+    os.environ["ANPING_ENFORCEMENT_CALLBACK_URL"] = f"http://127.0.0.1:{settings.port}/api/v1/enforcement/callbacks"
+    get_settings.cache_clear()
+    return get_settings().model_copy(update={"host": settings.host, "port": settings.port}), simulator
 
 
 async def verify_audit(settings: Settings) -> int:
@@ -77,9 +125,6 @@ def serve(settings: Settings) -> None:
 
 def serve_with_worker(settings: Settings) -> None:
     """`run`: the enforcement outbox worker in its own process beside the server, stopped with it."""
-    import os
-    import subprocess
-
     worker = subprocess.Popen([sys.executable, "-m", "backend", "worker", "--parent-pid", str(os.getpid())])  # noqa: S603
     try:
         serve(settings)
@@ -102,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         sub.add_argument("--host")
         sub.add_argument("--port", type=int)
+        sub.add_argument(
+            "--with-simulator",
+            action="store_true",
+            help="(development) start the enforcement-system simulator on port 8100 and send inspections to it",
+        )
     worker = commands.add_parser("worker", help="deliver the enforcement outbox (started by run)")
     worker.add_argument("--parent-pid", type=int, help="stop when this process is gone")
     commands.add_parser("verify-audit", help="verify the audit trail's hash chain")
@@ -118,10 +168,17 @@ def main(argv: list[str] | None = None) -> int:
         migrate(settings)
     if args.command == "seed-demo" or (args.command == "run" and settings.env != "production"):
         asyncio.run(seed_demo(settings))
-    if args.command == "serve":
-        serve(settings)
-    if args.command == "run":
-        serve_with_worker(settings)
+    simulator = None
+    if args.command in ("serve", "run") and args.with_simulator:
+        settings, simulator = with_simulator(settings)
+    try:
+        if args.command == "serve":
+            serve(settings)
+        if args.command == "run":
+            serve_with_worker(settings)
+    finally:
+        if simulator is not None:
+            simulator.terminate()
     if args.command == "worker":
         from backend.inspections import worker as outbox_worker
 
