@@ -208,19 +208,7 @@ async def demo(db: AsyncSession) -> dict[str, int]:
 @pytest.fixture
 async def live_server(app: Any) -> AsyncIterator[str]:
     """The test's app served by uvicorn on a real socket (for dropped connections and external clients)."""
-    import socket
+    from tests.support.servers import serving
 
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with serving(app, lifespan="off") as url:
+        yield url

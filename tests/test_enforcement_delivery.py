@@ -10,16 +10,13 @@ import asyncio
 import base64
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,25 +31,10 @@ from backend.models.base import utcnow
 from tests import builders
 from tests.conftest import login
 from tests.support.contract import assert_request_follows_contract
+from tests.support.servers import serving
 
 TOKEN = "zhifa-test-token"
 HEAD_A = "河北安泰安全评价有限公司"
-
-
-@asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 class Link:

@@ -4,7 +4,6 @@ documents recorded by hand (manual mode), a county check of a report, and penalt
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from backend.core import calendar
 from backend.core.config import get_settings
 from backend.demo.files import minimal_pdf
 from backend.demo.reviews import principal_of
+from backend.files.store import store_bytes
 from backend.inspections import county_checks, service
 from backend.inspections.schemas import (
     ChecklistAnswer,
@@ -27,12 +27,10 @@ from backend.inspections.schemas import (
     ProblemIn,
     SpotCheck,
 )
-from backend.models import Agency, Campaign, Evaluator, Inspector, Organization, Project, StoredFile, User
-from backend.models.base import utcnow
+from backend.models import Agency, Campaign, Evaluator, Inspector, Organization, Project, User
 from backend.penalties import service as penalties
 from backend.penalties.schemas import PenaltyIn
 from backend.storage import Storage
-from backend.uploads.service import object_key
 
 DRAW_SEED = "qhd-2024-1016"
 INSPECTORS = {
@@ -48,22 +46,7 @@ CREDIT = {
 
 
 async def _scan(session: AsyncSession, storage: Storage, organization_id: int, name: str, title: str) -> int:
-    data = minimal_pdf(title)
-    sha256 = hashlib.sha256(data).hexdigest()
-    await storage.put_object(object_key(sha256), data)
-    stored = StoredFile(
-        sha256=sha256,
-        size=len(data),
-        storage_key=object_key(sha256),
-        original_name=name,
-        kind="pdf",
-        media_type="application/pdf",
-        details={},
-        organization_id=organization_id,
-        created_at=utcnow(),
-    )
-    session.add(stored)
-    await session.flush()
+    stored = await store_bytes(session, storage, minimal_pdf(title), name=name, organization_id=organization_id)
     return stored.id
 
 

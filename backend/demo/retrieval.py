@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from datetime import date, datetime, time, timedelta
 
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core import calendar
 from backend.demo.files import minimal_pdf, process_archive
 from backend.files import inspection
+from backend.files.store import store_bytes
 from backend.models import (
     Agency,
     Campaign,
@@ -24,7 +24,6 @@ from backend.models import (
 )
 from backend.projects.service import valid_clause
 from backend.storage import Storage
-from backend.uploads.service import object_key
 
 # agency → (request status, days after the deadline it was first submitted)
 PLAN = {
@@ -45,25 +44,18 @@ def _at(day: date, hour: int = 10) -> datetime:
 async def _store(
     session: AsyncSession, storage: Storage, agency: Agency, name: str, data: bytes, at: datetime
 ) -> StoredFile:
-    sha256 = hashlib.sha256(data).hexdigest()
-    key = object_key(sha256)
-    await storage.put_object(key, data)
     is_zip = name.endswith(".zip")
-    stored = StoredFile(
-        sha256=sha256,
-        size=len(data),
-        storage_key=key,
-        original_name=name,
-        kind="zip" if is_zip else "pdf",
-        media_type="application/zip" if is_zip else "application/pdf",
-        # The listing a real upload gets (the same inspection), so the demo's archives can be browsed.
-        details=inspection.inspect_zip(io.BytesIO(data), len(data), DEMO_ZIP_LIMITS) if is_zip else {},
+    return await store_bytes(
+        session,
+        storage,
+        data,
+        name=name,
         organization_id=agency.id,
-        created_at=at,
+        kind="zip" if is_zip else "pdf",
+        # The listing a real upload gets (the same inspection), so the demo's archives can be browsed.
+        details=inspection.inspect_zip(io.BytesIO(data), len(data), DEMO_ZIP_LIMITS) if is_zip else None,
+        at=at,
     )
-    session.add(stored)
-    await session.flush()
-    return stored
 
 
 async def load_retrieval_demo(session: AsyncSession, storage: Storage, campaign: Campaign) -> None:

@@ -20,6 +20,7 @@ from backend.authz.policies import Principal
 from backend.authz.scope import AccessScope, scoped_select
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.files import inspection as file_inspection
+from backend.files.store import store_bytes
 from backend.inspections.delivery import inspection_id_of
 from backend.inspections.schemas import DocumentKind
 from backend.models import (
@@ -35,7 +36,6 @@ from backend.models import (
 from backend.models.base import utcnow
 from backend.penalties.schemas import PenaltyMeasure
 from backend.storage import Storage
-from backend.uploads.service import object_key
 
 MAX_PDF_BASE64 = 13_981_016  # 10 MiB decoded
 
@@ -109,27 +109,12 @@ async def _stored_pdf(
     except (binascii.Error, ValueError):
         raise ValidationFailed("PDF 内容不是有效的 base64 编码", field=field) from None
     try:
-        kind, media_type = file_inspection.sniff(data[:512])
+        kind = file_inspection.sniff(data[:512])[0]
     except file_inspection.ContentRefused:
-        kind, media_type = "", ""
+        kind = ""
     if kind != "pdf":
         raise ValidationFailed("回传的文件不是 PDF", field=field)
-    sha256 = hashlib.sha256(data).hexdigest()
-    await storage.put_object(object_key(sha256), data)
-    stored = StoredFile(
-        sha256=sha256,
-        size=len(data),
-        storage_key=object_key(sha256),
-        original_name=name,
-        kind="pdf",
-        media_type=media_type,
-        details={},
-        organization_id=organization_id,
-        created_at=utcnow(),
-    )
-    session.add(stored)
-    await session.flush()
-    return stored
+    return await store_bytes(session, storage, data, name=name, organization_id=organization_id)
 
 
 async def receive(
