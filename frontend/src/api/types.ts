@@ -174,3 +174,58 @@ export type RetrievalSlot = AttachedFile['slot']
 export type AttachFileIn = JsonBody<paths['/api/v1/retrieval-requests/{request_id}/items/{item_id}/files']['post']>
 export type ItemReviewIn = JsonBody<paths['/api/v1/retrieval-requests/{request_id}/items/{item_id}/review']['post']>
 export type ReviewDecision = ItemReviewIn['decision']
+
+// --- On-site inspections, county report checks, penalties and the enforcement-system link (issue 7) ---
+
+export type CreditLevel = NonNullable<AgencyDetail['credit_level']>
+
+export type InspectorPage = SuccessBody<paths['/api/v1/inspectors']['get']>
+export type Inspector = InspectorPage['items'][number]
+export type InspectorQuery = QueryOf<paths['/api/v1/inspectors']['get']>
+export type InspectorCreate = JsonBody<paths['/api/v1/inspectors']['post']>
+export type InspectorUpdate = JsonBody<paths['/api/v1/inspectors/{inspector_id}']['patch']>
+
+export type InspectionDrawCreate = JsonBody<paths['/api/v1/inspection-draws']['post']>
+export type InspectionDraw = SuccessBody<paths['/api/v1/inspection-draws/{draw_id}']['get']>
+export type DrawCandidate = InspectionDraw['candidates'][number]
+
+export type InspectionPage = SuccessBody<paths['/api/v1/inspections']['get']>
+export type Inspection = InspectionPage['items'][number]
+export type InspectionQuery = QueryOf<paths['/api/v1/inspections']['get']>
+export type InspectionKind = Inspection['kind']
+export type InspectionStatus = Inspection['status']
+export type DeliveryStatus = NonNullable<Inspection['delivery']>
+export type InspectionCreate = JsonBody<paths['/api/v1/inspections']['post']>
+export type InspectionDetail = SuccessBody<paths['/api/v1/inspections/{inspection_id}']['get']>
+export type InspectionUpdate = JsonBody<paths['/api/v1/inspections/{inspection_id}']['put']>
+export type ChecklistAnswer = InspectionDetail['checklist'][number]
+export type ChecklistCode = ChecklistAnswer['code']
+export type CheckResult = NonNullable<ChecklistAnswer['result']>
+export type SpotCheck = InspectionDetail['spot_checks'][number]
+export type ProblemIn = NonNullable<InspectionUpdate['problems']>[number]
+export type Severity = NonNullable<ProblemIn['severity']>
+export type InspectionFile = InspectionDetail['files'][number]
+export type InspectionFileIn = JsonBody<paths['/api/v1/inspections/{inspection_id}/files']['post']>
+export type EnforcementDocument = InspectionDetail['documents'][number]
+export type DocumentKind = EnforcementDocument['kind']
+export type DocumentIn = JsonBody<paths['/api/v1/inspections/{inspection_id}/documents']['post']>
+export type CountyDuty = SuccessBody<paths['/api/v1/inspections/duty']['get']>[number]
+export type DutyOffice = CountyDuty['offices'][number]
+
+export type CountyCheckPage = SuccessBody<paths['/api/v1/county-checks']['get']>
+export type CountyCheck = CountyCheckPage['items'][number]
+export type CountyCheckQuery = QueryOf<paths['/api/v1/county-checks']['get']>
+export type CountyCheckCreate = JsonBody<paths['/api/v1/county-checks']['post']>
+export type CountyCheckContent = JsonBody<paths['/api/v1/county-checks/{check_id}']['put']>
+
+export type PenaltyPage = SuccessBody<paths['/api/v1/penalties']['get']>
+export type Penalty = PenaltyPage['items'][number]
+export type PenaltyQuery = QueryOf<paths['/api/v1/penalties']['get']>
+export type PenaltyIn = JsonBody<paths['/api/v1/penalties']['post']>
+export type PenaltyMeasure = PenaltyIn['measures'][number]
+export type PenaltyTargetKind = PenaltyIn['target_kind']
+
+export type OutboxPage = SuccessBody<paths['/api/v1/enforcement/outbox']['get']>
+export type OutboxMessage = OutboxPage['items'][number]
+export type OutboxQuery = QueryOf<paths['/api/v1/enforcement/outbox']['get']>
+export type OutboxStatus = OutboxMessage['status']

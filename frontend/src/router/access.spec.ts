@@ -332,3 +332,126 @@ describe('expert review (专家审查) navigation', () => {
     expect(decide('/my-reviews/3', principal('agency', REVIEWS.agency))).toBe('/agency')
   })
 })
+
+// The demo accounts' permission lists since on-site inspections, county checks and penalties (issue 7): the city
+// draws and inspects, its admins watch the enforcement-system outbox; counties inspect their area and check
+// reports; agencies read what concerns them.
+const INSPECTIONS = {
+  city: [
+    ...REVIEWS.city,
+    'county_checks:manage',
+    'county_checks:read',
+    'enforcement:manage',
+    'inspection_draws:manage',
+    'inspections:manage',
+    'inspections:read',
+    'inspectors:manage',
+    'penalties:manage',
+    'penalties:read',
+  ],
+  county: [
+    ...REVIEWS.county,
+    'county_checks:manage',
+    'county_checks:read',
+    'inspections:manage',
+    'inspections:read',
+    'inspectors:manage',
+    'penalties:manage',
+    'penalties:read',
+  ],
+  agency: [...REVIEWS.agency, 'county_checks:read', 'inspections:read', 'penalties:read'],
+  expert: REVIEWS.expert,
+}
+
+describe('inspections, county checks and penalties navigation', () => {
+  const titles = (who: Principal) => menuEntries(layoutChildren, who).map((e) => `${e.title} ${e.path}`)
+
+  it('lists the enforcement pages after expert review for the city admin', () => {
+    expect(titles(principal('city', INSPECTIONS.city))).toEqual([
+      '市级工作台 /city',
+      '专项整治 /campaigns',
+      '评价机构 /agencies',
+      '评价人员 /evaluators',
+      '企业 /enterprises',
+      '评价项目 /projects',
+      '联络员 /liaisons',
+      '县区报送 /county-progress',
+      '自查督导 /self-check-oversight',
+      '问题清单 /findings',
+      '报告调阅 /retrieval',
+      '专家审查 /reviews',
+      '专家库 /experts',
+      '现场检查 /inspections',
+      '双随机抽取 /inspection-draws',
+      '检查任务 /inspection-duty',
+      '执法人员 /inspectors',
+      '报告核查 /county-checks',
+      '行政处罚 /penalties',
+      '执法系统报送 /enforcement-outbox',
+      '用户管理 /users',
+      '接口令牌 /api-tokens',
+      '审计日志 /audit',
+      '我的账号 /me',
+    ])
+  })
+
+  it('keeps the outbox from a city user who is not an admin', () => {
+    const staff = principal('city', INSPECTIONS.city.filter((p) => p !== 'enforcement:manage'))
+    expect(titles(staff)).not.toContain('执法系统报送 /enforcement-outbox')
+    expect(decide('/enforcement-outbox', staff)).toBe('/city')
+    expect(decide('/enforcement-outbox', principal('city', INSPECTIONS.city))).toBe(true)
+  })
+
+  it('puts a county’s inspection work right after report retrieval, without the draw and the outbox', () => {
+    expect(titles(principal('county', INSPECTIONS.county)).slice(0, 10)).toEqual([
+      '县区工作台 /county',
+      '自查督导 /self-check-oversight',
+      '问题清单 /findings',
+      '报告调阅 /retrieval',
+      '现场检查 /inspections',
+      '检查任务 /inspection-duty',
+      '报告核查 /county-checks',
+      '行政处罚 /penalties',
+      '执法人员 /inspectors',
+      '企业 /enterprises',
+    ])
+    const menu = titles(principal('county', INSPECTIONS.county))
+    expect(menu.filter((entry) => /\/(inspection-draws|enforcement-outbox)$/.test(entry))).toEqual([])
+  })
+
+  it('shows an agency its inspections, the checks of its reports and its penalties, read-only', () => {
+    expect(titles(principal('agency', INSPECTIONS.agency)).slice(0, 8)).toEqual([
+      '机构工作台 /agency',
+      '自查自改 /self-checks',
+      '报告调阅 /retrieval',
+      '问题清单 /findings',
+      '现场检查 /inspections',
+      '报告核查 /county-checks',
+      '行政处罚 /penalties',
+      '本机构信息 /my-agency',
+    ])
+    const agency = principal('agency', INSPECTIONS.agency)
+    expect(decide('/inspections/4', agency)).toBe(true)
+    expect(decide('/penalties/2', agency)).toBe(true)
+    expect(decide('/inspectors', agency)).toBe('/agency')
+    expect(decide('/inspection-duty', agency)).toBe('/agency')
+    expect(decide('/inspection-draws', agency)).toBe('/agency')
+  })
+
+  it('offers none of it to an expert', () => {
+    expect(titles(principal('expert', INSPECTIONS.expert))).toEqual(['专家工作台 /expert', '审查任务 /my-reviews', '我的账号 /me'])
+    expect(decide('/inspections', principal('expert', INSPECTIONS.expert))).toBe('/expert')
+  })
+
+  it('guards the draw by inspection_draws:manage and resolves the detail routes', () => {
+    const county = principal('county', INSPECTIONS.county)
+    expect(decide('/inspection-draws', county)).toBe('/county')
+    expect(decide('/inspection-draws/3', principal('city', INSPECTIONS.city))).toBe(true)
+    expect(decide('/inspection-duty', county)).toBe(true)
+    expect(decide('/county-checks/7', county)).toBe(true)
+    expect(router.resolve('/inspections/9').name).toBe('inspection-detail')
+    expect(router.resolve('/inspection-draws/3').name).toBe('inspection-draw')
+    expect(router.resolve('/county-checks/7').name).toBe('county-check-detail')
+    expect(router.resolve('/penalties/2').name).toBe('penalty-detail')
+  })
+})

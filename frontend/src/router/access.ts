@@ -44,6 +44,16 @@ export const PERMISSIONS = [
   'reviews:assign',
   'reviews:write',
   'reviews:decide',
+  'inspectors:manage',
+  'inspections:read',
+  'inspections:manage',
+  'inspection_draws:manage',
+  'county_checks:read',
+  'county_checks:manage',
+  'penalties:read',
+  'penalties:manage',
+  'enforcement:callback',
+  'enforcement:manage',
 ] as const
 
 export type Permission = (typeof PERMISSIONS)[number]
@@ -81,8 +91,24 @@ export interface MenuEntry {
  * order. The route table's own order is the city's.
  */
 export const MENU_ORDER: Partial<Record<Role, readonly string[]>> = {
-  county: ['county-home', 'self-check-oversight', 'findings', 'retrieval', 'enterprises', 'projects', 'agencies', 'evaluators', 'liaisons', 'county-progress'],
-  agency: ['agency-home', 'self-checks', 'retrieval', 'findings', 'my-agency', 'evaluators', 'projects'],
+  county: [
+    'county-home',
+    'self-check-oversight',
+    'findings',
+    'retrieval',
+    'inspections',
+    'inspection-duty',
+    'county-checks',
+    'penalties',
+    'inspectors',
+    'enterprises',
+    'projects',
+    'agencies',
+    'evaluators',
+    'liaisons',
+    'county-progress',
+  ],
+  agency: ['agency-home', 'self-checks', 'retrieval', 'findings', 'inspections', 'county-checks', 'penalties', 'my-agency', 'evaluators', 'projects'],
 }
 
 /** The navigation entries a user may open: route order, or the role's `MENU_ORDER` first. */

@@ -6,6 +6,7 @@ import { ROLE_HOMES } from '@/utils/labels'
 const RoleHomePage = () => import('@/features/home/RoleHomePage.vue')
 const AgencyDetailPage = () => import('@/features/agencies/AgencyDetailPage.vue')
 const ProjectFormPage = () => import('@/features/projects/ProjectFormPage.vue')
+const InspectionDrawPage = () => import('@/features/inspections/InspectionDrawPage.vue')
 
 /** Pages inside the signed-in layout; their order is the navigation's order. */
 export const layoutChildren: RouteRecordRaw[] = [
@@ -189,6 +190,76 @@ export const layoutChildren: RouteRecordRaw[] = [
     component: () => import('@/features/reviews/ReviewOpinionPage.vue'),
     props: true,
     meta: { permission: 'reviews:read', menu: false, title: '审查意见' },
+  },
+  {
+    path: 'inspections',
+    name: 'inspections',
+    component: () => import('@/features/inspections/InspectionsPage.vue'),
+    meta: { permission: 'inspections:read', title: '现场检查', icon: 'Aim' },
+  },
+  {
+    path: 'inspections/:id',
+    name: 'inspection-detail',
+    component: () => import('@/features/inspections/InspectionPage.vue'),
+    props: true,
+    meta: { permission: 'inspections:read', menu: false, title: '检查记录' },
+  },
+  {
+    path: 'inspection-draws',
+    name: 'inspection-draws',
+    component: InspectionDrawPage,
+    meta: { permission: 'inspection_draws:manage', title: '双随机抽取', icon: 'MagicStick' },
+  },
+  {
+    path: 'inspection-draws/:id',
+    name: 'inspection-draw',
+    component: InspectionDrawPage,
+    props: true,
+    meta: { permission: 'inspection_draws:manage', menu: false, title: '抽取结果' },
+  },
+  {
+    path: 'inspection-duty',
+    name: 'inspection-duty',
+    component: () => import('@/features/inspections/InspectionDutyPage.vue'),
+    meta: { permission: 'inspections:manage', title: '检查任务', icon: 'Checked' },
+  },
+  {
+    path: 'inspectors',
+    name: 'inspectors',
+    component: () => import('@/features/inspections/InspectorsPage.vue'),
+    meta: { permission: 'inspectors:manage', title: '执法人员', icon: 'Postcard' },
+  },
+  {
+    path: 'county-checks',
+    name: 'county-checks',
+    component: () => import('@/features/inspections/CountyChecksPage.vue'),
+    meta: { permission: 'county_checks:read', title: '报告核查', icon: 'DocumentChecked' },
+  },
+  {
+    path: 'county-checks/:id',
+    name: 'county-check-detail',
+    component: () => import('@/features/inspections/CountyCheckPage.vue'),
+    props: true,
+    meta: { permission: 'county_checks:read', menu: false, title: '报告核查记录' },
+  },
+  {
+    path: 'penalties',
+    name: 'penalties',
+    component: () => import('@/features/penalties/PenaltiesPage.vue'),
+    meta: { permission: 'penalties:read', title: '行政处罚', icon: 'Memo' },
+  },
+  {
+    path: 'penalties/:id',
+    name: 'penalty-detail',
+    component: () => import('@/features/penalties/PenaltyDetailPage.vue'),
+    props: true,
+    meta: { permission: 'penalties:read', menu: false, title: '处罚记录' },
+  },
+  {
+    path: 'enforcement-outbox',
+    name: 'enforcement-outbox',
+    component: () => import('@/features/inspections/OutboxPage.vue'),
+    meta: { permission: 'enforcement:manage', title: '执法系统报送', icon: 'Promotion' },
   },
   {
     path: 'users',

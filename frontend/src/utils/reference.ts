@@ -10,6 +10,7 @@ export type ReferenceCategory =
   | 'contract_kind'
   | 'project_role'
   | 'finding_code'
+  | 'qualification_criterion'
 
 export interface CodeOption {
   value: string

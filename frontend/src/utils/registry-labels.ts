@@ -1,4 +1,4 @@
-import type { QualificationStatus, VerificationResult } from '@/api/types'
+import type { CreditLevel, QualificationStatus, VerificationResult } from '@/api/types'
 
 type TagType = 'success' | 'warning' | 'danger' | 'info' | 'primary'
 
@@ -35,4 +35,16 @@ export const VERIFICATION_RESULTS: Record<VerificationResult, { label: string; t
 
 export function verificationResult(result: string): { label: string; tagType: TagType } {
   return VERIFICATION_RESULTS[result as VerificationResult] ?? { label: result, tagType: 'info' }
+}
+
+/** Credit levels the city assigns (蓝 best … 红 worst); a risk weight of the random draw. */
+export const CREDIT_LEVELS: Record<CreditLevel, { label: string; color: string }> = {
+  blue: { label: '蓝', color: '#2f6fd6' },
+  yellow: { label: '黄', color: '#d4a106' },
+  orange: { label: '橙', color: '#e0701a' },
+  red: { label: '红', color: '#d03a3a' },
+}
+
+export function creditLevelLabel(level: string | null | undefined): string {
+  return level ? (CREDIT_LEVELS[level as CreditLevel]?.label ?? level) : '未评定'
 }
