@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { ApiError } from '@/api/problem'
 import type { Assignment, DrawResult } from './city-api'
-import { drawCampaign, drawRows, seedError } from './draw'
+import { drawCampaign, drawRefusal, drawRows, seedError } from './draw'
 
 const assignment = (id: number, itemId: number, expertId: number, expertName: string) =>
   ({ id, retrieval_item_id: itemId, expert_id: expertId, expert_name: expertName }) as Assignment
@@ -45,6 +46,22 @@ describe('the seed', () => {
     expect(seedError('a'.repeat(65))).not.toBe('')
     expect(seedError('种子')).toMatch(/字母、数字/)
     expect(seedError('a b')).not.toBe('')
+  })
+})
+
+describe('a refused draw', () => {
+  it('gives the detail and the distinct other reasons', () => {
+    const error = new ApiError(422, '提交的内容有误', {
+      problem: { detail: '可抽取的专家不足' },
+      fieldErrors: [
+        { field: 'a', message: '可抽取的专家不足' },
+        { field: 'b', message: '专家甲须回避' },
+        { field: 'c', message: '专家甲须回避' },
+      ],
+    })
+    expect(drawRefusal(error)).toEqual({ title: '可抽取的专家不足', reasons: ['专家甲须回避'] })
+    expect(drawRefusal(new ApiError(409, '冲突'))).toBeNull()
+    expect(drawRefusal(new Error('x'))).toBeNull()
   })
 })
 

@@ -1,3 +1,4 @@
+import { ApiError } from '@/api/problem'
 import type { DrawResult } from './city-api'
 
 /** What the server accepts as a seed (DrawCreate.seed). */
@@ -10,6 +11,13 @@ export function seedError(seed: string): string {
   const text = seed.trim()
   if (text === '' || SEED_PATTERN.test(text)) return ''
   return '种子只能包含字母、数字、下划线和连字符，不超过 64 位'
+}
+
+/** Why the server refused a draw (422): its detail and the distinct field reasons besides it; null for any other error. */
+export function drawRefusal(error: unknown): { title: string; reasons: string[] } | null {
+  if (!(error instanceof ApiError) || error.status !== 422) return null
+  const title = error.problem?.detail ?? error.message
+  return { title, reasons: [...new Set(error.fieldErrors.map((e) => e.message))].filter((r) => r !== title) }
 }
 
 export interface DrawRow {
