@@ -10,7 +10,7 @@ from backend.authz.policies import Principal, authorize
 from backend.authz.scope import scoped_select
 from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES
-from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
+from backend.core.pagination import Page, PageParams, apply_sort, filter_equal, page_params, paginate
 from backend.models import AuditEvent, User
 
 router = APIRouter(
@@ -40,17 +40,17 @@ async def list_audit_events(
         .add_columns(User.username)
         .outerjoin(User, User.id == AuditEvent.actor_user_id)
     )
-    filters = {
-        AuditEvent.entity_type: entity_type,
-        AuditEvent.entity_id: entity_id,
-        AuditEvent.action: action,
-        AuditEvent.actor_user_id: actor_user_id,
-        AuditEvent.organization_id: organization_id,
-        AuditEvent.request_id: request_id,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filter_equal(
+        statement,
+        {
+            AuditEvent.entity_type: entity_type,
+            AuditEvent.entity_id: entity_id,
+            AuditEvent.action: action,
+            AuditEvent.actor_user_id: actor_user_id,
+            AuditEvent.organization_id: organization_id,
+            AuditEvent.request_id: request_id,
+        },
+    )
     if since is not None:
         statement = statement.where(AuditEvent.occurred_at >= since)
     if until is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -74,3 +74,26 @@ async def paginate(session: AsyncSession, statement: Select[Any], params: PagePa
         return [], total
     rows = (await session.execute(statement.limit(params.page_size).offset(params.offset))).all()
     return list(rows), total
+
+
+def filter_equal(statement: Select[Any], filters: Mapping[Any, Any]) -> Select[Any]:
+    """Narrow a list query by `column == value` for each filter the caller gave (None: not filtered)."""
+    for column, value in filters.items():
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
+
+
+async def sorted_page(
+    session: AsyncSession,
+    statement: Select[Any],
+    params: PageParams,
+    *,
+    sortable: Mapping[str, Any],
+    default: str,
+    tiebreaker: Any,
+    read: Callable[[Any], T],
+) -> Page[T]:
+    """The usual list endpoint: sort as asked (among `sortable`), page, and turn each row into its read model."""
+    rows, total = await paginate(session, apply_sort(statement, params.sort, sortable, default, tiebreaker), params)
+    return Page(items=[read(row) for row in rows], total=total, page=params.page, page_size=params.page_size)

@@ -15,6 +15,7 @@ from backend.authz.policies import PERMISSIONS, Principal
 from backend.authz.scope import AccessScope, scoped_select
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.identifiers import mask_id_number
+from backend.core.pagination import filter_equal
 from backend.evaluators.schemas import (
     EvaluatorCreate,
     EvaluatorDetail,
@@ -69,16 +70,16 @@ def list_statement(
         statement = statement.where(
             or_(func.lower(Evaluator.name).like(pattern), func.lower(Evaluator.certificate_number).like(pattern))
         )
-    filters = {
-        Evaluator.agency_id: agency_id,
-        Evaluator.certificate_kind: certificate_kind,
-        Evaluator.is_full_time: is_full_time,
-        Evaluator.is_active: is_active,
-        Evaluator.contract_kind: contract_kind,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filter_equal(
+        statement,
+        {
+            Evaluator.agency_id: agency_id,
+            Evaluator.certificate_kind: certificate_kind,
+            Evaluator.is_full_time: is_full_time,
+            Evaluator.is_active: is_active,
+            Evaluator.contract_kind: contract_kind,
+        },
+    )
     return statement
 
 

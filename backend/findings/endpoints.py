@@ -8,7 +8,7 @@ from backend.authz.policies import Principal, authorize
 from backend.core import calendar
 from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES
-from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
+from backend.core.pagination import Page, PageParams, page_params, sorted_page
 from backend.findings import service
 from backend.findings.schemas import (
     EvidenceIn,
@@ -53,10 +53,14 @@ async def list_findings(
         overdue=overdue,
         q=q,
     )
-    statement = apply_sort(statement, params.sort, service.SORTABLE, "-created_at", Finding.id)
-    rows, total = await paginate(session, statement, params)
-    return Page(
-        items=[service.to_read(r, today) for r in rows], total=total, page=params.page, page_size=params.page_size
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable=service.SORTABLE,
+        default="-created_at",
+        tiebreaker=Finding.id,
+        read=lambda r: service.to_read(r, today),
     )
 
 

@@ -14,6 +14,7 @@ from backend.authz.policies import Principal
 from backend.authz.scope import AccessScope, scoped_select
 from backend.core import calendar
 from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend.core.pagination import filter_equal
 from backend.files.schemas import file_read
 from backend.findings import policies
 from backend.findings.schemas import (
@@ -72,17 +73,17 @@ def list_statement(
         .join(Agency, Agency.id == Finding.agency_id)
         .outerjoin(Project, Project.id == Finding.project_id)
     )
-    filters = {
-        Finding.campaign_id: campaign_id,
-        Finding.code: code,
-        Finding.status: status,
-        Finding.source: source,
-        Finding.agency_id: agency_id,
-        Finding.project_id: project_id,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filter_equal(
+        statement,
+        {
+            Finding.campaign_id: campaign_id,
+            Finding.code: code,
+            Finding.status: status,
+            Finding.source: source,
+            Finding.agency_id: agency_id,
+            Finding.project_id: project_id,
+        },
+    )
     if overdue is not None:
         statement = statement.where(overdue_clause(today) if overdue else ~overdue_clause(today))
     if q:

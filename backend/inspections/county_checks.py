@@ -13,6 +13,7 @@ from backend.authz.policies import Principal
 from backend.authz.scope import AccessScope, scoped_select
 from backend.core import calendar
 from backend.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from backend.core.pagination import filter_equal
 from backend.findings.service import actor_name, new_finding
 from backend.inspections.schemas import CountyCheckContent, CountyCheckCreate, CountyCheckRead, ProblemIn
 from backend.models import Agency, CountyCheck, Enterprise, Evaluator, Finding, Project
@@ -42,15 +43,15 @@ def list_statement(
         .join(Enterprise, Enterprise.id == Project.enterprise_id)
         .join(Agency, Agency.id == CountyCheck.agency_id)
     )
-    filters = {
-        CountyCheck.campaign_id: campaign_id,
-        CountyCheck.county_id: county_id,
-        CountyCheck.agency_id: agency_id,
-        CountyCheck.status: status,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filter_equal(
+        statement,
+        {
+            CountyCheck.campaign_id: campaign_id,
+            CountyCheck.county_id: county_id,
+            CountyCheck.agency_id: agency_id,
+            CountyCheck.status: status,
+        },
+    )
     if q:
         pattern = f"%{q.strip().lower()}%"
         statement = statement.where(

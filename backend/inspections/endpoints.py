@@ -8,7 +8,7 @@ from backend.authz.policies import Principal, authorize
 from backend.core.config import Settings
 from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES
-from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
+from backend.core.pagination import Page, PageParams, page_params, sorted_page
 from backend.inspections import callbacks, county_checks, service
 from backend.inspections.schemas import (
     CountyCheckContent,
@@ -61,10 +61,14 @@ async def list_inspectors(
     q: Annotated[str | None, Query(max_length=100, description="姓名或执法证号")] = None,
 ) -> Page[InspectorRead]:
     statement = service.inspectors_statement(principal.scope, q=q, in_pool=in_pool)
-    statement = apply_sort(statement, params.sort, service.INSPECTOR_SORTABLE, "name", Inspector.id)
-    rows, total = await paginate(session, statement, params)
-    return Page(
-        items=[service.inspector_read(r) for r in rows], total=total, page=params.page, page_size=params.page_size
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable=service.INSPECTOR_SORTABLE,
+        default="name",
+        tiebreaker=Inspector.id,
+        read=service.inspector_read,
     )
 
 
@@ -128,10 +132,14 @@ async def list_inspections(
         status=status_,
         q=q,
     )
-    statement = apply_sort(statement, params.sort, service.SORTABLE, "-inspected_on", Inspection.id)
-    rows, total = await paginate(session, statement, params)
-    return Page(
-        items=[service.to_read(r, settings) for r in rows], total=total, page=params.page, page_size=params.page_size
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable=service.SORTABLE,
+        default="-inspected_on",
+        tiebreaker=Inspection.id,
+        read=lambda r: service.to_read(r, settings),
     )
 
 
@@ -244,10 +252,14 @@ async def list_county_checks(
     statement = county_checks.list_statement(
         principal.scope, campaign_id=campaign_id, county_id=county_id, agency_id=agency_id, status=status_, q=q
     )
-    statement = apply_sort(statement, params.sort, county_checks.SORTABLE, "-checked_on", CountyCheck.id)
-    rows, total = await paginate(session, statement, params)
-    return Page(
-        items=[county_checks.to_read(r, []) for r in rows], total=total, page=params.page, page_size=params.page_size
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable=county_checks.SORTABLE,
+        default="-checked_on",
+        tiebreaker=CountyCheck.id,
+        read=lambda r: county_checks.to_read(r, []),
     )
 
 
@@ -316,12 +328,14 @@ async def list_outbox(
     status_: Annotated[Literal["pending", "delivered", "dead"] | None, Query(alias="status")] = None,
 ) -> Page[callbacks.OutboxRead]:
     statement = callbacks.outbox_statement(principal.scope, status_)
-    statement = apply_sort(
-        statement, params.sort, {"created_at": OutboxMessage.created_at}, "-created_at", OutboxMessage.id
-    )
-    rows, total = await paginate(session, statement, params)
-    return Page(
-        items=[callbacks.outbox_read(r) for r in rows], total=total, page=params.page, page_size=params.page_size
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable={"created_at": OutboxMessage.created_at},
+        default="-created_at",
+        tiebreaker=OutboxMessage.id,
+        read=callbacks.outbox_read,
     )
 
 

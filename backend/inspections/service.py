@@ -16,6 +16,7 @@ from backend.authz.scope import AccessScope, scoped_select
 from backend.core import calendar
 from backend.core.config import Settings
 from backend.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from backend.core.pagination import filter_equal
 from backend.files.schemas import file_read
 from backend.findings.service import actor_name, new_finding
 from backend.inspections import delivery, selection
@@ -317,16 +318,16 @@ def list_statement(
         .join(Agency, Agency.id == Inspection.agency_id)
         .join(Inspecting, Inspecting.id == Inspection.organization_id)
     )
-    filters = {
-        Inspection.campaign_id: campaign_id,
-        Inspection.agency_id: agency_id,
-        Inspection.county_id: county_id,
-        Inspection.kind: kind,
-        Inspection.status: status,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filter_equal(
+        statement,
+        {
+            Inspection.campaign_id: campaign_id,
+            Inspection.agency_id: agency_id,
+            Inspection.county_id: county_id,
+            Inspection.kind: kind,
+            Inspection.status: status,
+        },
+    )
     if q:
         statement = statement.where(func.lower(Agency.name).like(f"%{q.strip().lower()}%"))
     return statement

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from backend.authz.policies import Principal, authorize
 from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES
-from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
+from backend.core.pagination import Page, PageParams, page_params, sorted_page
 from backend.models import Penalty
 from backend.penalties import service
 from backend.penalties.schemas import PenaltyIn, PenaltyRead
@@ -32,9 +32,15 @@ async def list_penalties(
     statement = service.list_statement(
         principal.scope, campaign_id=campaign_id, agency_id=agency_id, target_kind=target_kind, q=q
     )
-    statement = apply_sort(statement, params.sort, service.SORTABLE, "-decided_on", Penalty.id)
-    rows, total = await paginate(session, statement, params)
-    return Page(items=[service.to_read(r) for r in rows], total=total, page=params.page, page_size=params.page_size)
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable=service.SORTABLE,
+        default="-decided_on",
+        tiebreaker=Penalty.id,
+        read=service.to_read,
+    )
 
 
 @router.post(

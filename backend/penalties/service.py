@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from backend.authz.policies import Principal
 from backend.authz.scope import AccessScope, scoped_select
 from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.core.pagination import filter_equal
 from backend.files.schemas import file_read
 from backend.models import Agency, Evaluator, Inspection, Organization, Penalty, StoredFile
 from backend.penalties.schemas import PenaltyIn, PenaltyRead
@@ -42,10 +43,10 @@ def list_statement(
         .outerjoin(Evaluator, Evaluator.id == Penalty.evaluator_id)
         .outerjoin(StoredFile, StoredFile.id == Penalty.file_id)
     )
-    filters = {Penalty.campaign_id: campaign_id, Penalty.agency_id: agency_id, Penalty.target_kind: target_kind}
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filter_equal(
+        statement,
+        {Penalty.campaign_id: campaign_id, Penalty.agency_id: agency_id, Penalty.target_kind: target_kind},
+    )
     if q:
         pattern = f"%{q.strip().lower()}%"
         statement = statement.where(

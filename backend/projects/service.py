@@ -14,6 +14,7 @@ from backend.authz.scope import AccessScope, scoped_select
 from backend.core import calendar
 from backend.core.config import Settings
 from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.core.pagination import filter_equal
 from backend.models import Agency, Enterprise, Evaluator, Organization, Project, ProjectMember, SiteVisit
 from backend.projects.schemas import (
     MemberIn,
@@ -92,15 +93,15 @@ def list_statement(
                 func.lower(Enterprise.name).like(pattern),
             )
         )
-    filters = {
-        Project.county_id: county_id,
-        Project.agency_id: agency_id,
-        Project.enterprise_id: enterprise_id,
-        Project.kind: kind,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filter_equal(
+        statement,
+        {
+            Project.county_id: county_id,
+            Project.agency_id: agency_id,
+            Project.enterprise_id: enterprise_id,
+            Project.kind: kind,
+        },
+    )
     if valid is not None:
         statement = statement.where(valid_clause(today) if valid else ~valid_clause(today))
     if issued_from is not None:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, status
 from backend.authz.policies import Principal, authorize
 from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES
-from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
+from backend.core.pagination import Page, PageParams, page_params, sorted_page
 from backend.models import RetrievalRequest
 from backend.retrieval import service
 from backend.retrieval.schemas import (
@@ -43,9 +43,15 @@ async def list_retrieval_requests(
     statement = service.list_statement(
         principal.scope, campaign_id=campaign_id, agency_id=agency_id, status=status_, is_late=is_late, q=q
     )
-    statement = apply_sort(statement, params.sort, service.SORTABLE, "-created_at", RetrievalRequest.id)
-    rows, total = await paginate(session, statement, params)
-    return Page(items=[service.to_read(r) for r in rows], total=total, page=params.page, page_size=params.page_size)
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable=service.SORTABLE,
+        default="-created_at",
+        tiebreaker=RetrievalRequest.id,
+        read=service.to_read,
+    )
 
 
 @router.post(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from backend.authz.policies import Principal, authorize
 from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES
-from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
+from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate, sorted_page
 from backend.files.download import content_disposition
 from backend.models import ExpertProfile, RetrievalItem, ReviewAssignment, ReviewOpinion
 from backend.reviews import experts, pdf, service
@@ -55,9 +55,15 @@ async def list_experts(
     q: Annotated[str | None, Query(max_length=100, description="姓名或工作单位")] = None,
 ) -> Page[ExpertRead]:
     statement = experts.list_statement(principal.scope, in_pool=in_pool, q=q)
-    statement = apply_sort(statement, params.sort, experts.SORTABLE, "full_name", ExpertProfile.user_id)
-    rows, total = await paginate(session, statement, params)
-    return Page(items=[experts.to_read(r) for r in rows], total=total, page=params.page, page_size=params.page_size)
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable=experts.SORTABLE,
+        default="full_name",
+        tiebreaker=ExpertProfile.user_id,
+        read=experts.to_read,
+    )
 
 
 @experts_router.get("/{expert_id}", operation_id="get_expert", summary="专家详情及回避关系")
@@ -128,10 +134,14 @@ async def list_review_assignments(
         state=state,
         q=q,
     )
-    statement = apply_sort(statement, params.sort, service.ASSIGNMENT_SORTABLE, "-created_at", ReviewAssignment.id)
-    rows, total = await paginate(session, statement, params)
-    return Page(
-        items=[service.assignment_read(r) for r in rows], total=total, page=params.page, page_size=params.page_size
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable=service.ASSIGNMENT_SORTABLE,
+        default="-created_at",
+        tiebreaker=ReviewAssignment.id,
+        read=service.assignment_read,
     )
 
 
@@ -297,9 +307,15 @@ async def list_review_panels(
     statement = service.reports_statement(
         principal.scope, campaign_id=campaign_id, assigned=assigned, disagreement=disagreement, decided=decided, q=q
     )
-    statement = apply_sort(statement, params.sort, service.REPORT_SORTABLE, "agency_name", RetrievalItem.id)
-    rows, total = await paginate(session, statement, params)
-    return Page(items=[service.report_read(r) for r in rows], total=total, page=params.page, page_size=params.page_size)
+    return await sorted_page(
+        session,
+        statement,
+        params,
+        sortable=service.REPORT_SORTABLE,
+        default="agency_name",
+        tiebreaker=RetrievalItem.id,
+        read=service.report_read,
+    )
 
 
 @panels_router.get(

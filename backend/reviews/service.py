@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from backend.authz.policies import Principal
 from backend.authz.scope import AccessScope, scope_clause, scoped_select
 from backend.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from backend.core.pagination import filter_equal
 from backend.files.schemas import FileRead, file_read
 from backend.findings.service import actor_name, new_finding, record_event
 from backend.models import (
@@ -263,14 +264,14 @@ def assignments_statement(
         .join(Agency, Agency.id == ReviewAssignment.agency_id)
         .join(Expert, Expert.id == ReviewAssignment.expert_id)
     )
-    filters = {
-        ReviewAssignment.campaign_id: campaign_id,
-        ReviewAssignment.expert_id: expert_id,
-        ReviewAssignment.retrieval_item_id: retrieval_item_id,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filter_equal(
+        statement,
+        {
+            ReviewAssignment.campaign_id: campaign_id,
+            ReviewAssignment.expert_id: expert_id,
+            ReviewAssignment.retrieval_item_id: retrieval_item_id,
+        },
+    )
     if state == "submitted":
         statement = statement.where(_submitted_exists())
     elif state == "draft":
@@ -620,16 +621,16 @@ def opinions_statement(
     conclusion: str | None = None,
 ) -> Select[Any]:
     statement = scoped_select(ReviewOpinion, scope)
-    filters = {
-        ReviewOpinion.campaign_id: campaign_id,
-        ReviewOpinion.status: status,
-        ReviewOpinion.retrieval_item_id: retrieval_item_id,
-        ReviewOpinion.expert_id: expert_id,
-        ReviewOpinion.conclusion: conclusion,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filter_equal(
+        statement,
+        {
+            ReviewOpinion.campaign_id: campaign_id,
+            ReviewOpinion.status: status,
+            ReviewOpinion.retrieval_item_id: retrieval_item_id,
+            ReviewOpinion.expert_id: expert_id,
+            ReviewOpinion.conclusion: conclusion,
+        },
+    )
     return statement
 
 
