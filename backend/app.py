@@ -25,6 +25,7 @@ from backend.core.errors import NotFound, install_error_handlers
 from backend.core.request_context import RequestContextMiddleware
 from backend.county_work.endpoints import liaisons as liaisons_router
 from backend.county_work.endpoints import submissions as county_submissions_router
+from backend.dashboard.endpoints import router as dashboard_router
 from backend.enterprises.endpoints import router as enterprises_router
 from backend.evaluators.endpoints import router as evaluators_router
 from backend.files.endpoints import router as files_router
@@ -80,6 +81,7 @@ async def purge_uploads_periodically(database: Database, storage: Storage, inter
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     for domain_router in (
+        projects_router,  # routes are matched in order: the hottest list first
         health_router,
         auth_router,
         users_router,
@@ -91,7 +93,6 @@ def api_router() -> APIRouter:
         agencies_router,
         evaluators_router,
         enterprises_router,
-        projects_router,
         liaisons_router,
         county_submissions_router,
         self_checks_router,
@@ -103,6 +104,7 @@ def api_router() -> APIRouter:
         *review_routers,
         *inspection_routers,
         penalties_router,
+        dashboard_router,
     ):
         router.include_router(domain_router)
     return router

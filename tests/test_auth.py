@@ -1,6 +1,8 @@
 from datetime import timedelta
+from types import SimpleNamespace
 
 import httpx
+import pytest
 from jose import jwt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -165,6 +167,23 @@ async def test_expired_or_foreign_tokens_are_refused(client: httpx.AsyncClient, 
     assert (await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {wrong_type}"})).status_code == 401
     unsigned = jwt.encode({"sub": "1", "sid": 1, "typ": "access", "exp": 9999999999}, "another-key", "HS256")
     assert (await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {unsigned}"})).status_code == 401
+
+
+async def test_a_remembered_token_still_expires_and_a_logout_still_counts(
+    client: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verified tokens are remembered (tokens._VERIFIED); that must change neither expiry nor logout."""
+    headers = await login(client, "city.admin")
+    assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 200
+    token = headers["Authorization"].removeprefix("Bearer ")
+    expires = jwt.get_unverified_claims(token)["exp"]
+    assert tokens.decode_access_token(settings, token) is not None
+    monkeypatch.setattr(tokens, "time", SimpleNamespace(time=lambda: expires + 1))
+    assert tokens.decode_access_token(settings, token) is None
+    assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
+    monkeypatch.undo()
+    assert (await client.post("/api/v1/auth/logout", headers=headers)).status_code in (200, 204)
+    assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
 
 
 async def test_password_policy_on_change(client: httpx.AsyncClient) -> None:

@@ -662,6 +662,8 @@ MATRIX += [
         targeted=True,
         route="/api/v1/enforcement/outbox/{message_id}/resend",
     ),
+    # dashboard counts: the city (everything) and the counties (their jurisdiction)
+    Row("GET", "/api/v1/dashboard/counts", statuses(200, **CITY_COUNTY)),
 ]
 
 ROUTE_PARAMS = {

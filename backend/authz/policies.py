@@ -65,6 +65,7 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "county_checks:manage": _roles("city", "county"),
     "penalties:read": _roles("city", "county", "agency"),
     "penalties:manage": _roles("city", "county"),
+    "dashboard:read": _roles("city", "county"),
     # The enforcement system calls back with an API token the city issued to it; people never do.
     "enforcement:callback": lambda actor: actor.role == "city" and actor.api_token_id is not None,
     "enforcement:manage": lambda actor: actor.role == "city" and actor.is_admin,

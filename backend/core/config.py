@@ -22,6 +22,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("ANPING_DATABASE_URL", "DATABASE_URL"),
     )
     database_pool_size: int = 5
+    # Checking each pooled connection before use costs three round trips per request (BEGIN, ping, ROLLBACK). Off:
+    # after a database restart the first request on each stale connection fails once and the pool is refreshed.
+    database_pre_ping: bool = False
     database_echo: bool = False
     host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("ANPING_HOST", "HOST"))
     port: int = Field(default=8000, validation_alias=AliasChoices("ANPING_PORT", "PORT"))

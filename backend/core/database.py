@@ -31,7 +31,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         kwargs.update(
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_pool_size,
-            pool_pre_ping=True,
+            pool_pre_ping=settings.database_pre_ping,
         )
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":

@@ -3,6 +3,7 @@
 from backend.models.audit import AuditEvent
 from backend.models.base import Base
 from backend.models.campaign import Campaign, CampaignDeadline, CampaignPhase
+from backend.models.dashboard import DataVersion
 from backend.models.files import (
     FindingFile,
     RetrievalItem,
@@ -69,6 +70,7 @@ __all__ = [
     "CampaignPhase",
     "CountyCheck",
     "CountySubmission",
+    "DataVersion",
     "EnforcementCallback",
     "EnforcementDocument",
     "Enterprise",

@@ -137,7 +137,10 @@ class Project(IdMixin, TimestampMixin, Base):
         Index("ix_projects_county_valid_until", "county_id", "valid_until"),
         Index("ix_projects_agency_valid_until", "agency_id", "valid_until"),
         Index("ix_projects_enterprise", "enterprise_id"),
-        Index("ix_projects_issued_on", "issued_on"),
+        # The list's default order (newest report first) within each scope: city, county, agency.
+        Index("ix_projects_issued_on_id", "issued_on", "id"),
+        Index("ix_projects_county_issued_on", "county_id", "issued_on", "id"),
+        Index("ix_projects_agency_issued_on", "agency_id", "issued_on", "id"),
     )
 
     enterprise_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("enterprises.id"))

@@ -3,24 +3,29 @@ that names every bad row, column and reason."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from itertools import islice
+from typing import IO, Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import BigInteger, Select, String, any_, bindparam, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from backend.authz.policies import Principal
 from backend.core import calendar
 from backend.core.config import Settings
-from backend.core.excel import Column, build_workbook, read_rows
+from backend.core.excel import StreamedWorkbook, read_rows
 from backend.core.identifiers import credit_code_problem
 from backend.core.parsing import parse_date, parse_dates, split_names, text
 from backend.models import Agency, Enterprise, Evaluator, Organization, Project, ProjectMember, SiteVisit
-from backend.projects.schemas import ImportIssue, ImportResult, ImportRow, ProjectRead
+from backend.projects.schemas import ImportIssue, ImportResult, ImportRow
 from backend.projects.service import default_valid_until
 from backend.reference.service import labels
 from backend.tables import layout
@@ -28,75 +33,257 @@ from backend.tables import layout
 ANNEX1 = "annex1"
 
 
+# Projects per fetch from the server-side cursor: each chunk costs two queries (members, site visits).
+EXPORT_CHUNK = 1000
+# Rows written between two turns of the event loop (about 10 ms of work).
+EXPORT_SLICE = 100
+# The order in which _annex1_rows builds a row; the layout (data) may order its columns differently.
+_BUILT = (
+    "county",
+    "enterprise_name",
+    "enterprise_credit_code",
+    "enterprise_activities",
+    "agency",
+    "branch",
+    "kind",
+    "name",
+    "report_number",
+    "issued_on",
+    "valid_until",
+    "leader",
+    "members",
+    "technical_director",
+    "survey_dates",
+    "surveyors",
+    "note",
+)
+
+
+async def export_workbook(session: AsyncSession, statement: Select[Any]) -> IO[bytes]:
+    """The 附件1 workbook for the rows of `statement` (the scoped, filtered and sorted project list), in an
+    anonymous temporary file. Rows come from a server-side cursor as plain columns, chunk by chunk, with each
+    chunk's members and site visits in two bounded queries, and go straight to a write-only sheet on disk."""
+    kinds = await labels(session, "evaluation_kind")
+    activity_labels = await labels(session, "enterprise_activity")
+    listed = statement.selected_columns
+    columns = statement.with_only_columns(
+        Project.id,
+        listed.county_name,
+        listed.enterprise_name,
+        listed.enterprise_credit_code,
+        # The JSON as text, not a decoded list per row: its few distinct values are translated once.
+        cast(Enterprise.activities, String),
+        listed.agency_name,
+        listed.head_agency_name,
+        Project.kind,
+        Project.name,
+        Project.report_number,
+        Project.issued_on,
+        Project.valid_until,
+        Project.note,
+    ).execution_options(yield_per=EXPORT_CHUNK)
+    table = layout(ANNEX1)
+    keys = tuple(column.key for column in table.columns)
+    order = None if keys == _BUILT else [_BUILT.index(key) for key in keys]
+    activities = _Activities(activity_labels)
+    workbook = StreamedWorkbook(table.title.split(" ", 1)[-1], [(c.header, c.width) for c in table.columns])
+    # Core rows on the session's own connection and transaction: the ORM's per-row loading is not needed.
+    fetched = _fetched(await session.connection(), columns)
+    upcoming = asyncio.ensure_future(anext(fetched, None))
+    try:
+        while (current := await upcoming) is not None:
+            # The next chunk's queries run in PostgreSQL while this one is written.
+            upcoming = asyncio.ensure_future(anext(fetched, None))
+            rows = _annex1_rows(*current, kinds, activities)
+            if order is not None:
+                rows = ([row[i] for i in order] for row in rows)
+            # Built and written one at a time, a row never outlives its own append; between slices the event loop
+            # moves the next chunk's queries on, and serves other requests.
+            while True:
+                if workbook.append_rows(islice(rows, EXPORT_SLICE)) < EXPORT_SLICE:
+                    break
+                await asyncio.sleep(0)
+        return workbook.save()
+    except BaseException:
+        workbook.discard()
+        raise
+    finally:
+        with contextlib.suppress(Exception):
+            await upcoming  # before anything else uses the connection
+        await fetched.aclose()
+
+
+# Per project: (leader, members, technical director) and (survey days, surveyors), each joined with 、.
+Teams = dict[int, tuple[str | None, str | None, str | None]]
+Visits = dict[int, tuple[str | None, str | None]]
+_ROLES = ("leader", "member", "technical_director")
+
+
+async def _fetched(
+    connection: AsyncConnection, statement: Select[Any]
+) -> AsyncGenerator[tuple[Sequence[Any], Teams, Visits], None]:
+    """Chunks of the export's rows from a server-side cursor, each with its teams and site visits."""
+    aggregate = connection.dialect.name == "postgresql"
+    result = await connection.stream(statement)
+    try:
+        async for chunk in result.partitions():
+            ids = [row[0] for row in chunk]
+            if aggregate:
+                yield chunk, await _teams_aggregated(connection, ids), await _visits_aggregated(connection, ids)
+            else:
+                yield chunk, await _teams(connection, ids), await _visits(connection, ids)
+    finally:
+        await result.close()
+
+
+def _string_agg(value: Any, *order_by: Any, where: Any) -> Any:
+    return func.string_agg(value, aggregate_order_by(literal("、"), *order_by)).filter(where)
+
+
+def _ids(ids: list[int]) -> Any:
+    return any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))  # one array parameter, not one per id
+
+
+async def _teams_aggregated(connection: AsyncConnection, ids: list[int]) -> Teams:
+    """PostgreSQL joins the names itself: one row per project instead of one per member."""
+    member = ProjectMember
+    statement = (
+        select(
+            member.project_id,
+            *(_string_agg(member.name, member.position, member.id, where=member.role == role) for role in _ROLES),
+        )
+        .where(member.project_id == _ids(ids))
+        .group_by(member.project_id)
+    )
+    return {
+        project_id: (leader, members, director)
+        for project_id, leader, members, director in await connection.execute(statement)
+    }
+
+
+async def _visits_aggregated(connection: AsyncConnection, ids: list[int]) -> Visits:
+    """Each day once, in order; each surveyor once, in order of their first visit: what _visits does in Python."""
+    visit = SiteVisit
+    numbered = (
+        select(
+            visit.project_id,
+            visit.visited_on,
+            visit.id,
+            visit.name,
+            (func.row_number().over(partition_by=(visit.project_id, visit.visited_on), order_by=visit.id) == 1).label(
+                "first_of_day"
+            ),
+            (
+                func.row_number().over(
+                    partition_by=(visit.project_id, visit.name), order_by=(visit.visited_on, visit.id)
+                )
+                == 1
+            ).label("first_of_name"),
+        )
+        .where(visit.project_id == _ids(ids))
+        .subquery()
+    )
+    statement = select(
+        numbered.c.project_id,
+        _string_agg(
+            func.to_char(numbered.c.visited_on, "YYYY-MM-DD"), numbered.c.visited_on, where=numbered.c.first_of_day
+        ),
+        _string_agg(numbered.c.name, numbered.c.visited_on, numbered.c.id, where=numbered.c.first_of_name),
+    ).group_by(numbered.c.project_id)
+    return {project_id: (days, names) for project_id, days, names in await connection.execute(statement)}
+
+
+async def _teams(connection: AsyncConnection, ids: list[int]) -> Teams:
+    joined: dict[tuple[int, str], str] = {}
+    for project_id, role, name in await connection.execute(
+        select(ProjectMember.project_id, ProjectMember.role, ProjectMember.name)
+        .where(ProjectMember.project_id.in_(ids))
+        .order_by(ProjectMember.position, ProjectMember.id)
+    ):
+        key = (project_id, role)
+        known = joined.get(key)
+        joined[key] = name if known is None else f"{known}、{name}"
+    return {
+        project_id: (
+            joined.get((project_id, "leader")),
+            joined.get((project_id, "member")),
+            joined.get((project_id, "technical_director")),
+        )
+        for project_id in {project_id for project_id, _ in joined}
+    }
+
+
+async def _visits(connection: AsyncConnection, ids: list[int]) -> Visits:
+    days: dict[int, dict[str, None]] = defaultdict(dict)
+    people: dict[int, dict[str, None]] = defaultdict(dict)
+    for project_id, visited_on, name in await connection.execute(
+        select(SiteVisit.project_id, SiteVisit.visited_on, SiteVisit.name)
+        .where(SiteVisit.project_id.in_(ids))
+        .order_by(SiteVisit.visited_on, SiteVisit.id)
+    ):
+        days[project_id][visited_on.isoformat()] = None
+        people[project_id][name] = None
+    return {project_id: ("、".join(days[project_id]), "、".join(people[project_id])) for project_id in days}
+
+
+class _Activities(dict[str | None, str | None]):
+    """An enterprise's activities (its JSON text) -> their labels joined; computed once per distinct value."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        super().__init__()
+        self.labels = labels
+
+    def __missing__(self, raw: str | None) -> str | None:
+        codes = json.loads(raw) if raw else None
+        joined = self[raw] = _joined([self.labels.get(code, code) for code in codes or ()])
+        return joined
+
+
+def _annex1_rows(
+    chunk: Sequence[Any], teams: Teams, visits: Visits, kinds: dict[str, str], activities: _Activities
+) -> Iterator[list[Any]]:
+    no_team: tuple[None, None, None] = (None, None, None)
+    no_visits: tuple[None, None] = (None, None)
+    for (
+        project_id,
+        county,
+        enterprise,
+        credit_code,
+        enterprise_activities,
+        agency,
+        head_agency,
+        kind,
+        name,
+        number,
+        issued_on,
+        valid_until,
+        note,
+    ) in chunk:
+        leader, members, director = teams.get(project_id, no_team)
+        days, surveyors = visits.get(project_id, no_visits)
+        yield [
+            county.removesuffix("应急管理局"),
+            enterprise,
+            credit_code,
+            activities[enterprise_activities],
+            head_agency or agency,
+            agency if head_agency else None,
+            kinds.get(kind, kind),
+            name,
+            number,
+            issued_on,
+            valid_until,
+            leader or None,  # "" (a lone blank name) is no name, as _joined has it
+            members or None,
+            director or None,
+            days or None,
+            surveyors or None,
+            note,
+        ]
+
+
 def _joined(names: Sequence[str]) -> str | None:
     return "、".join(names) or None
-
-
-async def export_rows(session: AsyncSession, rows: list[ProjectRead]) -> bytes:
-    """The 附件1 workbook for the given projects (members and site visits loaded in two queries, not per row)."""
-    ids = [row.id for row in rows]
-    members: dict[int, list[ProjectMember]] = defaultdict(list)
-    visits: dict[int, list[SiteVisit]] = defaultdict(list)
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        for member in await session.scalars(
-            select(ProjectMember).where(ProjectMember.project_id.in_(chunk)).order_by(ProjectMember.position)
-        ):
-            members[member.project_id].append(member)
-        for visit in await session.scalars(
-            select(SiteVisit).where(SiteVisit.project_id.in_(chunk)).order_by(SiteVisit.visited_on, SiteVisit.id)
-        ):
-            visits[visit.project_id].append(visit)
-    enterprise_activities = (
-        dict(
-            (
-                await session.execute(
-                    select(Enterprise.id, Enterprise.activities).where(
-                        Enterprise.id.in_({r.enterprise_id for r in rows})
-                    )
-                )
-            ).all()
-        )
-        if rows
-        else {}
-    )
-    notes: dict[int, str | None] = {}
-    for start in range(0, len(ids), 1000):
-        notes.update(
-            (
-                await session.execute(select(Project.id, Project.note).where(Project.id.in_(ids[start : start + 1000])))
-            ).all()
-        )
-    kind_labels = await labels(session, "evaluation_kind")
-    activity_labels = await labels(session, "enterprise_activity")
-
-    def by_role(project_id: int, role: str) -> str | None:
-        return _joined([m.name for m in members[project_id] if m.role == role])
-
-    extract: dict[str, Any] = {
-        "county": lambda r: r.county_name.removesuffix("应急管理局"),
-        "enterprise_name": lambda r: r.enterprise_name,
-        "enterprise_credit_code": lambda r: r.enterprise_credit_code,
-        "enterprise_activities": lambda r: _joined(
-            [activity_labels.get(a, a) for a in enterprise_activities.get(r.enterprise_id) or []]
-        ),
-        "agency": lambda r: r.head_agency_name or r.agency_name,
-        "branch": lambda r: r.agency_name if r.head_agency_name else None,
-        "kind": lambda r: kind_labels.get(r.kind, r.kind),
-        "name": lambda r: r.name,
-        "report_number": lambda r: r.report_number,
-        "issued_on": lambda r: r.issued_on,
-        "valid_until": lambda r: r.valid_until,
-        "leader": lambda r: by_role(r.id, "leader"),
-        "members": lambda r: by_role(r.id, "member"),
-        "technical_director": lambda r: by_role(r.id, "technical_director"),
-        "survey_dates": lambda r: _joined(sorted({v.visited_on.isoformat() for v in visits[r.id]})),
-        "surveyors": lambda r: _joined(list(dict.fromkeys(v.name for v in visits[r.id]))),
-        "note": lambda r: notes.get(r.id),
-    }
-    table = layout(ANNEX1)
-    columns = [Column(c.header, extract[c.key], c.width) for c in table.columns]
-    return build_workbook(table.title.split(" ", 1)[-1], columns, rows)
 
 
 @dataclass

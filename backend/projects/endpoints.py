@@ -10,8 +10,9 @@ from backend.core import calendar
 from backend.core.config import Settings
 from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES, AppError, FieldError, ValidationFailed
-from backend.core.excel import XLSX_MEDIA_TYPE, xlsx_response
-from backend.core.pagination import Page, PageParams, apply_sort, page_params, paginate
+from backend.core.excel import XLSX_MEDIA_TYPE, streamed_xlsx_response
+from backend.core.fastpath import app_cache
+from backend.core.pagination import Page, PageParams, apply_sort, json_page, page_params
 from backend.models import Project
 from backend.projects import annex1, service
 from backend.projects.schemas import (
@@ -39,43 +40,46 @@ class TooLarge(AppError):
 
 
 class ProjectFilters:
-    def __init__(
-        self,
-        q: Annotated[str | None, Query(max_length=100, description="按项目名称、报告编号或企业名称搜索")] = None,
-        county_id: int | None = None,
-        agency_id: int | None = None,
-        enterprise_id: int | None = None,
-        kind: EvaluationKind | None = None,
-        valid: Annotated[bool | None, Query(description="true：今天在有效期内")] = None,
-        issued_from: date | None = None,
-        issued_to: date | None = None,
-    ) -> None:
-        self.values: dict[str, Any] = {
-            "q": q,
-            "county_id": county_id,
-            "agency_id": agency_id,
-            "enterprise_id": enterprise_id,
-            "kind": kind,
-            "valid": valid,
-            "issued_from": issued_from,
-            "issued_to": issued_to,
-        }
+    def __init__(self, **values: Any) -> None:
+        self.values: dict[str, Any] = values
 
 
-@router.get("", operation_id="list_projects", summary="法定安全评价项目列表（附件1）")
+async def project_filters(
+    q: Annotated[str | None, Query(max_length=100, description="按项目名称、报告编号或企业名称搜索")] = None,
+    county_id: int | None = None,
+    agency_id: int | None = None,
+    enterprise_id: int | None = None,
+    kind: EvaluationKind | None = None,
+    valid: Annotated[bool | None, Query(description="true：今天在有效期内")] = None,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+) -> ProjectFilters:
+    """The list's and the export's filters (async, so FastAPI does not hop to a worker thread for them)."""
+    return ProjectFilters(
+        q=q,
+        county_id=county_id,
+        agency_id=agency_id,
+        enterprise_id=enterprise_id,
+        kind=kind,
+        valid=valid,
+        issued_from=issued_from,
+        issued_to=issued_to,
+    )
+
+
+@router.get("", operation_id="list_projects", summary="法定安全评价项目列表（附件1）", response_model=Page[ProjectRead])
 async def list_projects(
+    request: Request,
     session: DbSession,
     principal: Reader,
     params: Annotated[PageParams, Depends(page_params)],
-    filters: Annotated[ProjectFilters, Depends()],
-) -> Page[ProjectRead]:
-    today = calendar.today()
-    statement = service.list_statement(principal.scope, today=today, **filters.values)
-    statement = apply_sort(statement, params.sort, service.SORTABLE, "-issued_on", Project.id)
-    rows, total = await paginate(session, statement, params)
-    return Page(
-        items=[service.to_read(row, today) for row in rows], total=total, page=params.page, page_size=params.page_size
+    filters: Annotated[ProjectFilters, Depends(project_filters)],
+) -> Response:
+    totals = app_cache(request.app, "project_totals")
+    items, total = await service.list_page(
+        session, principal.scope, params, today=calendar.today(), totals=totals, **filters.values
     )
+    return json_page(items, total, params)
 
 
 @router.get(
@@ -88,16 +92,14 @@ async def list_projects(
 async def export_projects(
     session: DbSession,
     principal: Reader,
-    filters: Annotated[ProjectFilters, Depends()],
+    filters: Annotated[ProjectFilters, Depends(project_filters)],
     sort: Annotated[str | None, Query()] = None,
 ) -> Response:
     today = calendar.today()
     statement = service.list_statement(principal.scope, today=today, **filters.values)
     statement = apply_sort(statement, sort, service.SORTABLE, "-issued_on", Project.id)
-    rows = [service.to_read(row, today) for row in (await session.execute(statement)).all()]
-    return xlsx_response(
-        await annex1.export_rows(session, rows), f"附件1_安全评价项目及评价人员信息表_{today:%Y%m%d}.xlsx"
-    )
+    content = await annex1.export_workbook(session, statement)
+    return streamed_xlsx_response(content, f"附件1_安全评价项目及评价人员信息表_{today:%Y%m%d}.xlsx")
 
 
 @router.post(

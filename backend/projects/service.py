@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
 from backend.authz.policies import Principal
-from backend.authz.scope import AccessScope, scoped_select
+from backend.authz.scope import AccessScope, scope_clause, scoped_select
 from backend.core import calendar
 from backend.core.config import Settings
 from backend.core.errors import Conflict, NotFound, ValidationFailed
-from backend.core.pagination import filter_equal
-from backend.models import Agency, Enterprise, Evaluator, Organization, Project, ProjectMember, SiteVisit
+from backend.core.fastpath import LruCache, PreparedQuery
+from backend.core.pagination import PageParams, apply_sort
+from backend.models import Agency, DataVersion, Enterprise, Evaluator, Organization, Project, ProjectMember, SiteVisit
 from backend.projects.schemas import (
     MemberIn,
     MemberRead,
@@ -48,20 +49,8 @@ def is_valid(issued_on: date, valid_until: date | None, today: date) -> bool:
     return issued_on <= today and (valid_until is None or valid_until >= today)
 
 
-def list_statement(
-    scope: AccessScope,
-    *,
-    today: date,
-    q: str | None = None,
-    county_id: int | None = None,
-    agency_id: int | None = None,
-    enterprise_id: int | None = None,
-    kind: str | None = None,
-    valid: bool | None = None,
-    issued_from: date | None = None,
-    issued_to: date | None = None,
-) -> Select[Any]:
-    leader = (
+def _leader_name() -> Any:
+    return (
         select(ProjectMember.name)
         .where(ProjectMember.project_id == Project.id, ProjectMember.role == "leader")
         .order_by(ProjectMember.position)
@@ -69,46 +58,180 @@ def list_statement(
         .correlate(Project)
         .scalar_subquery()
     )
-    statement = (
-        scoped_select(Project, scope)
-        .add_columns(
-            Enterprise.name.label("enterprise_name"),
-            Enterprise.credit_code.label("enterprise_credit_code"),
-            County.name.label("county_name"),
-            Agency.name.label("agency_name"),
-            HeadAgency.name.label("head_agency_name"),
-            leader.label("leader_name"),
-        )
-        .join(Enterprise, Enterprise.id == Project.enterprise_id)
-        .join(County, County.id == Project.county_id)
-        .join(Agency, Agency.id == Project.agency_id)
-        .outerjoin(HeadAgency, HeadAgency.id == Agency.parent_id)
-    )
-    if q:
-        pattern = f"%{q.strip().lower()}%"
-        statement = statement.where(
+
+
+def _conditions(
+    scope: AccessScope,
+    *,
+    today: Any,
+    pattern: Any = None,
+    county_id: Any = None,
+    agency_id: Any = None,
+    enterprise_id: Any = None,
+    kind: Any = None,
+    valid: bool | None = None,
+    issued_from: Any = None,
+    issued_to: Any = None,
+) -> tuple[list[Any], bool]:
+    """The list's WHERE clauses (the scope first), and whether they need the enterprise joined (the search).
+
+    Values may be bound parameters: the list page builds its statement once per shape (see list_page)."""
+    clauses: list[Any] = [scope_clause(Project, scope)]
+    if pattern is not None:
+        clauses.append(
             or_(
                 func.lower(Project.name).like(pattern),
                 func.lower(Project.report_number).like(pattern),
                 func.lower(Enterprise.name).like(pattern),
             )
         )
-    statement = filter_equal(
-        statement,
-        {
-            Project.county_id: county_id,
-            Project.agency_id: agency_id,
-            Project.enterprise_id: enterprise_id,
-            Project.kind: kind,
-        },
-    )
+    equal: dict[Any, Any] = {
+        Project.county_id: county_id,
+        Project.agency_id: agency_id,
+        Project.enterprise_id: enterprise_id,
+        Project.kind: kind,
+    }
+    clauses += [column == value for column, value in equal.items() if value is not None]
     if valid is not None:
-        statement = statement.where(valid_clause(today) if valid else ~valid_clause(today))
+        clauses.append(valid_clause(today) if valid else ~valid_clause(today))
     if issued_from is not None:
-        statement = statement.where(Project.issued_on >= issued_from)
+        clauses.append(Project.issued_on >= issued_from)
     if issued_to is not None:
-        statement = statement.where(Project.issued_on <= issued_to)
-    return statement
+        clauses.append(Project.issued_on <= issued_to)
+    return clauses, pattern is not None
+
+
+def _search_pattern(q: str | None) -> str | None:
+    return f"%{q.strip().lower()}%" if q else None
+
+
+def _joined(statement: Select[Any]) -> Select[Any]:
+    return (
+        statement.join(Enterprise, Enterprise.id == Project.enterprise_id)
+        .join(County, County.id == Project.county_id)
+        .join(Agency, Agency.id == Project.agency_id)
+        .outerjoin(HeadAgency, HeadAgency.id == Agency.parent_id)
+    )
+
+
+def list_statement(scope: AccessScope, *, today: date, q: str | None = None, **filters: Any) -> Select[Any]:
+    """Project entities with the names the list shows (the detail and the 附件1 export start from it)."""
+    clauses, _ = _conditions(scope, today=today, pattern=_search_pattern(q), **filters)
+    return _joined(
+        select(Project).add_columns(
+            Enterprise.name.label("enterprise_name"),
+            Enterprise.credit_code.label("enterprise_credit_code"),
+            County.name.label("county_name"),
+            Agency.name.label("agency_name"),
+            HeadAgency.name.label("head_agency_name"),
+            _leader_name().label("leader_name"),
+        )
+    ).where(*clauses)
+
+
+# The list page is the hottest read: columns rather than entities, straight to JSON (ProjectRead's shape).
+_PAGE_COLUMNS = (
+    Project.id,
+    Project.enterprise_id,
+    Enterprise.name.label("enterprise_name"),
+    Enterprise.credit_code.label("enterprise_credit_code"),
+    Project.county_id,
+    County.name.label("county_name"),
+    Project.agency_id,
+    Agency.name.label("agency_name"),
+    HeadAgency.name.label("head_agency_name"),
+    Project.kind,
+    Project.name,
+    Project.report_number,
+    Project.issued_on,
+    Project.valid_until,
+    _leader_name().label("leader_name"),
+    Project.listed_by_county,
+    Project.updated_at,
+)
+
+
+def page_statements(
+    scope: AccessScope, *, today: Any, sort: str | None, **conditions: Any
+) -> tuple[Select[Any], Select[Any]]:
+    """The count (over projects alone unless the search needs the enterprise) and the sorted page's columns."""
+    clauses, needs_enterprise = _conditions(scope, today=today, **conditions)
+    count = select(func.count()).select_from(Project)
+    if needs_enterprise:
+        count = count.join(Enterprise, Enterprise.id == Project.enterprise_id)
+    page = apply_sort(
+        _joined(select(*_PAGE_COLUMNS).select_from(Project)).where(*clauses), sort, SORTABLE, "-issued_on", Project.id
+    )
+    return count.where(*clauses), page
+
+
+def _slot(name: str, type_: Any = None) -> Any:
+    return bindparam(name, type_=type_, required=False)
+
+
+_LIST_SHAPES = LruCache()
+
+
+def _list_queries(scope: AccessScope, sort: str | None, values: dict[str, Any]) -> tuple[PreparedQuery, PreparedQuery]:
+    """The count and page statements for this shape of request: whose scope, which filters, which sort."""
+    valid = values.pop("valid")
+    present = tuple(sorted(name for name, value in values.items() if value is not None))
+
+    def build() -> tuple[PreparedQuery, PreparedQuery]:
+        slots = {name: _slot(name) for name in present}
+        count, page = page_statements(scope, today=_slot("today", Date), sort=sort, valid=valid, **slots)
+        return PreparedQuery(count), PreparedQuery(page.limit(_slot("limit", Integer)).offset(_slot("offset", Integer)))
+
+    return _LIST_SHAPES.get((scope, sort, present, valid), build)  # type: ignore[no-any-return]
+
+
+# Triggers bump this with every write to projects (migration 0008), in the writing transaction.
+_PROJECTS_VERSION = PreparedQuery(select(DataVersion.version).where(DataVersion.name == "projects"))
+
+
+async def _total(
+    connection: Any, count: PreparedQuery, values: dict[str, Any], key: Any, totals: LruCache | None
+) -> int:
+    """The count, or the one counted under the same data version of projects (a city's count is a scan of them all).
+
+    Never stale: the version is read before the count (same argument as the dashboard's, dashboard/service.py)."""
+    version = await _PROJECTS_VERSION.scalar(connection, {}) if totals is not None else None
+    if version is not None and totals is not None:
+        cached = totals.peek(key)
+        if cached is not None and cached[0] == version:
+            return int(cached[1])
+    total = int(await count.scalar(connection, values))
+    if version is not None and totals is not None:
+        totals.put(key, (version, total))
+    return total
+
+
+async def list_page(
+    session: AsyncSession,
+    scope: AccessScope,
+    params: PageParams,
+    *,
+    today: date,
+    totals: LruCache | None = None,
+    q: str | None = None,
+    **filters: Any,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the list as plain rows (ProjectRead's fields). `totals` caches the counts, except for searches,
+    whose matches also depend on the enterprises' names."""
+    values = {"pattern": _search_pattern(q), **filters}
+    count, page = _list_queries(scope, params.sort, values)
+    values = {name: value for name, value in values.items() if value is not None}
+    values["today"] = today
+    connection = await session.connection()
+    key = (scope, tuple(sorted(values.items())), filters.get("valid"))
+    total = await _total(connection, count, values, key, totals if q is None else None)
+    if total == 0 or params.offset >= total:
+        return [], total
+    values.update(limit=params.page_size, offset=params.offset)
+    items = await page.rows(connection, values)
+    for item in items:
+        item["is_valid"] = is_valid(item["issued_on"], item["valid_until"], today)
+    return items, total
 
 
 def to_read(row: Any, today: date) -> ProjectRead:

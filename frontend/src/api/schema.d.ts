@@ -386,6 +386,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 总览统计：各县区×状态、各问题代码的数量
+         * @description 市级看全市，县区看本辖区。数据无变动时直接返回上次统计的结果（任何写入都会使其失效）。
+         */
+        get: operations["dashboard_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enforcement/callbacks": {
         parameters: {
             query?: never;
@@ -2514,6 +2534,24 @@ export interface components {
             /** Result */
             result?: ("compliant" | "non_compliant" | "not_checked") | null;
         };
+        /** CodeStatusCount */
+        CodeStatusCount: {
+            /**
+             * Code
+             * @description 问题代码：Q1–Q5（资质条件）、R1–R4（报告问题）
+             */
+            code: string;
+            /**
+             * Count
+             * @description 数量
+             */
+            count: number;
+            /**
+             * Status
+             * @description 问题状态
+             */
+            status: string;
+        };
         /** ConcernedEvaluator */
         ConcernedEvaluator: {
             /** Id */
@@ -2648,6 +2686,29 @@ export interface components {
             liaison_count: number;
             liaison_table: components["schemas"]["SubmissionStatus"];
         };
+        /** CountyStatusCount */
+        CountyStatusCount: {
+            /**
+             * Count
+             * @description 数量
+             */
+            count: number;
+            /**
+             * County Id
+             * @description 县区编号（问题未关联县区时为空）
+             */
+            county_id: number | null;
+            /**
+             * County Name
+             * @description 县区名称
+             */
+            county_name: string | null;
+            /**
+             * Status
+             * @description 问题状态：open | rectifying | submitted | accepted | reopened
+             */
+            status: string;
+        };
         /** CriterionAnswer */
         CriterionAnswer: {
             /**
@@ -2672,6 +2733,35 @@ export interface components {
             met?: boolean | null;
             /** Note */
             note?: string | null;
+        };
+        /** DashboardCounts */
+        DashboardCounts: {
+            /**
+             * Computed At
+             * Format: date-time
+             * @description 这组数字的统计时间（此后数据未变动则沿用）
+             */
+            computed_at: string;
+            /**
+             * Data Version
+             * @description 数据版本：问题、自查表或单位数据每有变动即增大
+             */
+            data_version: number;
+            /**
+             * Findings By Code
+             * @description 问题数量：各问题代码 × 状态
+             */
+            findings_by_code: components["schemas"]["CodeStatusCount"][];
+            /**
+             * Findings By County
+             * @description 问题数量：各县区 × 状态
+             */
+            findings_by_county: components["schemas"]["CountyStatusCount"][];
+            /**
+             * Self Checks By County
+             * @description 自查表数量：各县区 × 类型 × 状态
+             */
+            self_checks_by_county: components["schemas"]["SelfCheckCount"][];
         };
         /** DeadlineIn */
         DeadlineIn: {
@@ -5496,6 +5586,34 @@ export interface components {
             /** Valid Until */
             valid_until: string | null;
         };
+        /** SelfCheckCount */
+        SelfCheckCount: {
+            /**
+             * Count
+             * @description 数量
+             */
+            count: number;
+            /**
+             * County Id
+             * @description 机构办公场所所在县区编号
+             */
+            county_id: number | null;
+            /**
+             * County Name
+             * @description 县区名称
+             */
+            county_name: string | null;
+            /**
+             * Kind
+             * @description 自查类型：qualification（附件2 资质条件）| projects（附件3 报告）
+             */
+            kind: string;
+            /**
+             * Status
+             * @description 自查状态：draft | submitted | returned | resubmitted | accepted
+             */
+            status: string;
+        };
         /** SelfCheckCreate */
         SelfCheckCreate: {
             /**
@@ -7785,6 +7903,59 @@ export interface operations {
             };
             /** @description 请求的资源不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    dashboard_counts: {
+        parameters: {
+            query?: {
+                /** @description 专项整治行动编号；不填则统计全部 */
+                campaign_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardCounts"];
+                };
+            };
+            /** @description 未登录或登录已过期 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -54,6 +54,7 @@ export const PERMISSIONS = [
   'penalties:manage',
   'enforcement:callback',
   'enforcement:manage',
+  'dashboard:read',
 ] as const
 
 export type Permission = (typeof PERMISSIONS)[number]
