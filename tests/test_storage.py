@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from backend.core.config import Settings
-from backend.storage import create_storage
+from backend.storage import create_storage, local
 from backend.storage.base import Storage, StorageError
 from backend.storage.local import LocalStorage
 from backend.storage.s3 import S3Storage
@@ -113,6 +113,19 @@ async def test_aborted_writer_leaves_partial_at_its_start(storage: Storage) -> N
     await assert_partial_ends_at(storage, upload_id, b"0123456789")
     await write_session(storage, upload_id, 10, b"abc")
     await assert_partial_ends_at(storage, upload_id, b"0123456789abc")
+
+
+@pytest.mark.parametrize("hint", [None, lambda *args: -1], ids=["unavailable", "failing"])
+async def test_local_writes_do_not_depend_on_the_writeback_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hint: Any
+) -> None:
+    # sync_file_range only starts the disk writes early; without it (or when it fails) close() still syncs.
+    monkeypatch.setattr(local, "_sync_file_range", hint)
+    storage = LocalStorage(tmp_path / "storage")
+    upload_id = new_upload_id()
+    data = payload(3 * MIB + 5)
+    await write_sessions(storage, upload_id, data, [MIB + 3, 2 * MIB + 2])
+    await assert_partial_ends_at(storage, upload_id, data)
 
 
 async def test_session_without_writes_changes_nothing(storage: Storage) -> None:

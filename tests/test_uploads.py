@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.app import create_app
 from backend.auth import tokens
 from backend.core.config import Settings
+from backend.core.errors import ValidationFailed
 from backend.demo.files import archive_zip, minimal_pdf, process_archive
 from backend.files import inspection
 from backend.models import StoredFile, Upload
@@ -135,6 +136,67 @@ async def test_interrupted_upload_resumes_where_it_stopped(
         assert response.status_code == 204, response.text
     assert response.headers["Anping-File-Sha256"] == hashlib.sha256(data).hexdigest()
     assert stored_path(settings, hashlib.sha256(data).hexdigest()).read_bytes() == data
+
+
+async def test_a_resumed_upload_is_verified_from_the_digest_carried_over(
+    app: Any, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each PATCH continues the SHA-256 of the ones before: completing reads back the head, never the whole file.
+    storage = app.state.storage
+    read_partial = storage.read_partial
+    read_lengths: list[int] = []
+
+    def spy(upload_id: str, length: int) -> Any:
+        read_lengths.append(length)
+        return read_partial(upload_id, length)
+
+    monkeypatch.setattr(storage, "read_partial", spy)
+    headers = await login(client, "agency.a.admin")
+    data = minimal_pdf("resumed") + os.urandom(3 * 1024 * 1024)
+    result = await tus.upload(client, headers, data, chunk=1_000_003)
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+    assert read_lengths and max(read_lengths) <= inspection.HEAD_BYTES
+    # The carried-over digest is checked like any other: a wrong declared one still rejects the file.
+    location = await tus.create(client, headers, len(data), "篡改.pdf", sha256="0" * 64)
+    for offset in range(0, len(data), 1_000_003):
+        response = await tus.patch(client, headers, location, offset, data[offset : offset + 1_000_003])
+    assert response.status_code == 422 and "SHA-256" in response.json()["detail"]
+
+
+async def test_an_upload_resumed_in_another_process_is_verified_from_its_bytes(client: httpx.AsyncClient) -> None:
+    headers = await login(client, "agency.a.admin")
+    data = minimal_pdf("elsewhere") + os.urandom(2 * 1024 * 1024)
+    sha = hashlib.sha256(data).hexdigest()
+    location = await tus.create(client, headers, len(data), "续传.pdf", sha256=sha)
+    half = len(data) // 2
+    assert (await tus.patch(client, headers, location, 0, data[:half])).status_code == 204
+    uploads._HASHERS.clear()  # the rest arrives at a process that did not see the beginning
+    last = await tus.patch(client, headers, location, half, data[half:])
+    assert last.status_code == 204 and last.headers["Anping-File-Sha256"] == sha
+
+
+async def test_a_digest_is_carried_over_only_once_its_offset_is_committed(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = await login(client, "agency.a.admin")
+    data = minimal_pdf("committed") + os.urandom(200_000)
+    location = await tus.create(client, headers, len(data), "重传.pdf")
+    half = len(data) // 2
+
+    def fail(settings: Settings) -> Any:
+        raise ValidationFailed("模拟：确认偏移量之前失败")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(uploads, "expiry", fail)
+        # Bytes written and synced, then the request fails: they are not acknowledged, nor is their digest kept
+        # (another process could take the same offset with other bytes; this state must never be continued).
+        failed = await tus.patch(client, headers, location, 0, data[:40] + os.urandom(half - 40))
+    assert failed.status_code == 422
+    assert await tus.offset_of(client, headers, location) == 0
+    assert location.rsplit("/", 1)[1] not in uploads._HASHERS
+    assert (await tus.patch(client, headers, location, 0, data[:half])).status_code == 204
+    last = await tus.patch(client, headers, location, half, data[half:])
+    assert last.status_code == 204 and last.headers["Anping-File-Sha256"] == hashlib.sha256(data).hexdigest()
 
 
 async def test_a_wrong_offset_type_or_size_is_refused_and_nothing_is_appended(client: httpx.AsyncClient) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import re
 import secrets
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,6 +17,27 @@ from backend.storage.base import PartialWriter, Storage, StorageError
 READ_CHUNK = 1 << 20
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 _KEY = re.compile(r"^[a-z0-9]+(/[a-z0-9]+)*$")
+
+
+SYNC_FILE_RANGE_WRITE = 2
+
+
+def _load_sync_file_range() -> Callable[[int, int, int, int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+# Starts writing a range back to disk without waiting (Linux). Each block goes to the disk as soon as it is
+# written, while the next ones arrive, so the fsync before the acknowledgement waits for the last few blocks, not
+# the whole body: writing everything then syncing takes receive time + disk time, this about the larger of them.
+_sync_file_range = _load_sync_file_range()
 
 
 def _fsync_directory(path: Path) -> None:
@@ -29,6 +52,7 @@ class LocalPartialWriter(PartialWriter):
     def __init__(self, fd: int, offset: int) -> None:
         self._fd = fd
         self._start = offset
+        self._position = offset
         self._closed = False
 
     def _take_fd(self) -> int:
@@ -51,6 +75,10 @@ class LocalPartialWriter(PartialWriter):
         while view:
             written = os.write(self._fd, view)
             view = view[written:]
+        if _sync_file_range is not None:
+            # Only a hint (its failure changes nothing): close() makes the bytes durable.
+            _sync_file_range(self._fd, self._position, len(data), SYNC_FILE_RANGE_WRITE)
+        self._position += len(data)
 
     async def close(self) -> None:
         fd = self._take_fd()
@@ -136,11 +164,14 @@ class LocalStorage(Storage):
             if target.exists():
                 source.unlink(missing_ok=True)
                 return
-            if not source.exists() or source.stat().st_size < length:
+            size = source.stat().st_size if source.exists() else -1
+            if size < length:
                 raise StorageError("暂存数据少于要提交的长度")
-            with open(source, "r+b") as handle:
-                handle.truncate(length)
-                os.fsync(handle.fileno())
+            if size > length:
+                with open(source, "r+b") as handle:
+                    handle.truncate(length)
+                    os.fsync(handle.fileno())
+            # Otherwise the bytes are durable already: every acknowledged offset was fsynced by its writer.
             os.replace(source, target)
             _fsync_directory(target.parent)
 
