@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -17,6 +18,7 @@ from tqdm import tqdm
 
 from backend.auth.passwords import hash_password
 from backend.core.identifiers import id_check_char, uscc_check_char
+from backend.models.self_check import FINDING_CODES, FINDING_STATUSES
 
 BENCH_PASSWORD = "Bench-Anping-2024"
 
@@ -206,10 +208,13 @@ class Loader:
         today = date.today()
         kinds = ["status", "status", "status", "pre", "acceptance", "special"]
 
+        project_agency = array("l", [0]) * (s.projects + 1)  # for the findings, which follow the projects
+
         def projects() -> Iterator[tuple[object, ...]]:
             for p in range(1, s.projects + 1):
                 enterprise = (p - 1) % s.enterprises + 1
                 agency = agency_ids[rng.randrange(s.agencies)]
+                project_agency[p] = agency
                 kind = kinds[p % len(kinds)]
                 issued = today - timedelta(days=rng.randrange(1, 5 * 365))
                 valid_until = issued + timedelta(days=3 * 365) if kind == "status" else None
@@ -320,10 +325,12 @@ class Loader:
             2,
         )
         await self._self_checks(agency_ids, agency_county)
+        await self._findings(project_agency, agency_county, enterprise_county)
         for table in (
             "campaigns",
             "campaign_deadlines",
             "self_checks",
+            "findings",
             "organizations",
             "evaluators",
             "enterprises",
@@ -394,6 +401,57 @@ class Loader:
             ],
             rows(),
             2 * len(started),
+        )
+
+    async def _findings(
+        self, project_agency: array[int], agency_county: dict[int, int], enterprise_county: dict[int, int]
+    ) -> None:
+        """About one finding per project, spread over the nine codes and the five states: qualification codes
+        (Q1–Q5) against the agency, report codes (R1–R4) against the project."""
+        now, s = self.now, self.scale
+
+        def rows() -> Iterator[tuple[object, ...]]:
+            for p in range(1, s.projects + 1):
+                code = FINDING_CODES[p % len(FINDING_CODES)]
+                status = FINDING_STATUSES[(p // len(FINDING_CODES)) % len(FINDING_STATUSES)]
+                agency = project_agency[p]
+                on_project = code.startswith("R")
+                county = enterprise_county[(p - 1) % s.enterprises + 1] if on_project else agency_county[agency]
+                yield (
+                    p,
+                    1,
+                    "self_check",
+                    agency,
+                    code,
+                    "project" if on_project else "agency",
+                    agency,
+                    county,
+                    p if on_project else None,
+                    f"基准测试问题{p}",
+                    status,
+                    now,
+                    now,
+                )
+
+        await self.copy(
+            "findings",
+            [
+                "id",
+                "campaign_id",
+                "source",
+                "source_organization_id",
+                "code",
+                "target_kind",
+                "agency_id",
+                "county_id",
+                "project_id",
+                "description",
+                "status",
+                "created_at",
+                "updated_at",
+            ],
+            rows(),
+            s.projects,
         )
 
 

@@ -17,7 +17,6 @@ import base64
 import hashlib
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -35,15 +34,17 @@ from typing import Any
 import asyncpg
 import httpx
 from openpyxl import Workbook
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 
 from backend.authz.scope import AccessScope
 from backend.core import calendar
 from backend.core.config import PROJECT_ROOT
-from backend.core.pagination import apply_sort
-from backend.models import Project
+from backend.models import DataVersion
 from backend.projects import service as projects
+from tests.bench.dashboard import DashboardResult, measure_dashboard
 from tests.bench.generate import BENCH_PASSWORD, SCALES, generate
+from tests.bench.report import report
 
 PYTHON = sys.executable
 CONCURRENCY = 8
@@ -79,9 +80,12 @@ class ScaleResult:
     upload_bytes: int = 0
     upload_mb_s: float | None = None
     upload_rss_growth_mib: float | None = None
+    upload_ceiling_mb_s: float | None = None
     dd_mb_s: float | None = None
     explain: dict[str, str] = field(default_factory=dict)
     seq_scans: list[str] = field(default_factory=list)
+    count_seq_scans: list[str] = field(default_factory=list)
+    dashboard: DashboardResult | None = None
     profile: str = ""
 
 
@@ -146,8 +150,8 @@ class PeakSampler:
         return max(0, self.peak - self.start) / 1024
 
 
-def wrk(url: str, token: str | None, seconds: int) -> Load:
-    command = ["wrk", "-t1", f"-c{CONCURRENCY}", f"-d{seconds}s", "--latency", url]
+def wrk(url: str, token: str | None, seconds: int, concurrency: int = CONCURRENCY) -> Load:
+    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", url]
     if token:
         command[1:1] = ["-H", f"Authorization: Bearer {token}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -172,18 +176,21 @@ def wrk(url: str, token: str | None, seconds: int) -> Load:
 
 
 def list_sql(scope: AccessScope, today: date) -> dict[str, str]:
-    """The exact SQL the list endpoint runs (count and page), compiled with literal values."""
-    statement = projects.list_statement(scope, today=today, valid=True)
-    statement = apply_sort(statement, "-issued_on", projects.SORTABLE, "-issued_on", Project.id)
+    """The exact SQL of the list endpoint, compiled with literal values: per request in steady state, the projects'
+    data version (the total is cached under it) and the page; on a cache miss (after a write) also the count."""
+    count, page = projects.page_statements(scope, today=today, sort="-issued_on", valid=True)
+    version = select(DataVersion.version).where(DataVersion.name == "projects")
     dialect = postgresql.asyncpg.dialect()  # type: ignore[attr-defined]
 
     def compiled(stmt: Any) -> str:
         return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
-    from sqlalchemy import func, select
+    return {"version": compiled(version), "page": compiled(page.limit(50).offset(0)), "count": compiled(count)}
 
-    count = select(func.count()).select_from(statement.order_by(None).subquery())
-    return {"count": compiled(count), "page": compiled(statement.limit(50).offset(0))}
+
+def steady(queries: dict[str, str]) -> dict[str, str]:
+    """What one list request sends once its total is cached: the baseline and pgbench run exactly these."""
+    return {name: sql for name, sql in queries.items() if name != "count"}
 
 
 def start(command: list[str], env: dict[str, str], port: int, health: str) -> subprocess.Popen[bytes]:
@@ -228,25 +235,30 @@ async def prepare_database(admin_url: str, name: str, scale: str) -> tuple[str, 
     return url, seconds, rows
 
 
-async def explain(url: str, queries: dict[str, str], result: ScaleResult) -> None:
+async def explain(url: str, queries: dict[str, dict[str, str]], result: ScaleResult) -> None:
+    """EXPLAIN ANALYZE of each list query, per scope. A sequential scan of a big table is flagged for the queries
+    every request runs; the count runs only after a write to projects (the total is cached under its version)."""
     connection = await asyncpg.connect(url)
     try:
-        for name, sql in queries.items():
-            plan = "\n".join(row[0] for row in await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}"))
-            result.explain[name] = plan
-            for table in BIG_TABLES:
-                if re.search(rf"Seq Scan on {table}\b", plan):
-                    result.seq_scans.append(f"{name}: {table}")
+        for scope, statements in queries.items():
+            for name, sql in statements.items():
+                plan = "\n".join(row[0] for row in await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}"))
+                result.explain[f"{scope} — {name}"] = plan
+                for table in BIG_TABLES:
+                    if re.search(rf"Seq Scan on {table}\b", plan):
+                        flagged = result.count_seq_scans if name == "count" else result.seq_scans
+                        flagged.append(f"{scope} {name}: {table}")
     finally:
         await connection.close()
 
 
-def pgbench(url: str, queries: dict[str, str], seconds: int) -> tuple[float, float]:
+def pgbench(url: str, statements: list[str], seconds: int, concurrency: int = CONCURRENCY) -> tuple[float, float]:
+    """One transaction = the statements in order, at the given concurrency: transactions/s and mean latency."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(queries["count"].replace("\n", " ") + ";\n" + queries["page"].replace("\n", " ") + ";\n")
+        script.writelines(sql.replace("\n", " ") + ";\n" for sql in statements)
     try:
         output = subprocess.run(
-            ["pgbench", "-n", "-c", str(CONCURRENCY), "-j", "1", "-T", str(seconds), "-f", script.name, url],
+            ["pgbench", "-n", "-c", str(concurrency), "-j", "1", "-T", str(seconds), "-f", script.name, url],
             capture_output=True,
             text=True,
             check=True,
@@ -259,33 +271,64 @@ def pgbench(url: str, queries: dict[str, str], seconds: int) -> tuple[float, flo
 
 
 async def export_rows(url: str, issued_from: date | None) -> list[tuple[Any, ...]]:
+    """The 附件1 export's cells in its column order, labels and joined names included, in one query: what the
+    export writes, so that the baseline does only the openpyxl part."""
+    sql = """
+        SELECT regexp_replace(c.name, '应急管理局$', ''), e.name, e.credit_code,
+            (SELECT string_agg(coalesce((SELECT r.label FROM reference_codes r
+                                         WHERE r.category = 'enterprise_activity' AND r.code = a.code
+                                         ORDER BY r.sort_order DESC LIMIT 1), a.code), '、' ORDER BY a.n)
+             FROM json_array_elements_text(e.activities) WITH ORDINALITY AS a(code, n)),
+            coalesce(h.name, a.name), CASE WHEN h.name IS NOT NULL THEN a.name END,
+            coalesce((SELECT r.label FROM reference_codes r WHERE r.category = 'evaluation_kind' AND r.code = p.kind
+                      ORDER BY r.sort_order DESC LIMIT 1), p.kind),
+            p.name, p.report_number, p.issued_on, p.valid_until,
+            m.leader, m.members, m.technical_director, v.dates, v.names, p.note
+        FROM projects p
+        JOIN enterprises e ON e.id = p.enterprise_id
+        JOIN organizations c ON c.id = p.county_id
+        JOIN agencies a ON a.id = p.agency_id
+        LEFT JOIN agencies h ON h.id = a.parent_id
+        LEFT JOIN LATERAL (
+            SELECT string_agg(name, '、' ORDER BY position, id) FILTER (WHERE role = 'leader') AS leader,
+                string_agg(name, '、' ORDER BY position, id) FILTER (WHERE role = 'member') AS members,
+                string_agg(name, '、' ORDER BY position, id) FILTER (WHERE role = 'technical_director') AS technical_director
+            FROM project_members WHERE project_id = p.id
+        ) m ON true
+        LEFT JOIN LATERAL (
+            SELECT (SELECT string_agg(DISTINCT day, '、' ORDER BY day) FROM (
+                    SELECT to_char(visited_on, 'YYYY-MM-DD') COLLATE "C" AS day FROM site_visits WHERE project_id = p.id
+                ) days) AS dates,
+                (SELECT string_agg(name, '、' ORDER BY first) FROM (
+                    SELECT name, min(n) AS first FROM (
+                        SELECT name, row_number() OVER (ORDER BY visited_on, id) AS n FROM site_visits WHERE project_id = p.id
+                    ) numbered GROUP BY name
+                ) firsts) AS names
+        ) v ON true
+        WHERE p.issued_on >= coalesce($1::date, '-infinity'::date)
+        ORDER BY p.issued_on DESC, p.id
+    """
     connection = await asyncpg.connect(url)
     try:
-        where = f"WHERE p.issued_on >= '{issued_from}'" if issued_from else ""
-        return [
-            tuple(row)
-            for row in await connection.fetch(
-                "SELECT c.name, e.name, e.credit_code, a.name, p.kind, p.name, p.report_number, p.issued_on, p.valid_until "
-                "FROM projects p JOIN enterprises e ON e.id = p.enterprise_id JOIN organizations c ON c.id = p.county_id "
-                f"JOIN agencies a ON a.id = p.agency_id {where} ORDER BY p.issued_on DESC, p.id"
-            )
-        ]
+        return [tuple(row) for row in await connection.fetch(sql, issued_from)]
     finally:
         await connection.close()
 
 
 def bare_openpyxl(rows: list[tuple[Any, ...]]) -> float:
-    started = time.perf_counter()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("附件1")
-    sheet.append(
-        ["序号", "县区", "企业名称", "信用代码", "评价机构", "评价类型", "项目名称", "报告编号", "出具日期", "有效期至"]
-    )
-    for number, row in enumerate(rows, start=1):
-        sheet.append([number, *row])
+    """The export's floor: the same header and cells through a bare write-only loop into a file on disk."""
+    from backend.tables import layout
+
+    table = layout("annex1")
     with tempfile.TemporaryFile() as target:
+        started = time.perf_counter()
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(table.title.split(" ", 1)[-1])
+        sheet.append(["序号", *(column.header for column in table.columns)])
+        for number, row in enumerate(rows, start=1):
+            sheet.append([number, *row])
         workbook.save(target)
-    return time.perf_counter() - started
+        return time.perf_counter() - started
 
 
 async def export_window(url: str, wanted: int) -> date | None:
@@ -368,6 +411,35 @@ def measure_upload(base: str, token: str, server_pid: int, source: Path, sha256:
     return size / elapsed / 1e6, sampler.growth_mib
 
 
+def upload_ceiling_mb_s(source: Path, sha256: str) -> float:
+    """The same file through a bare raw-body endpoint (hash, write, fsync; tests/bench/upload_ceiling_app.py)."""
+    port = free_port()
+    target = BENCH_DIR / "ceiling"
+    target.mkdir(parents=True, exist_ok=True)
+    command = [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "tests.bench.upload_ceiling_app:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    server = start(command, {**os.environ, "BENCH_UPLOAD_DIR": str(target)}, port, "/health")
+    try:
+        curl = ["curl", "-sS", "--fail", "-T", str(source), f"http://127.0.0.1:{port}/upload"]
+        started = time.perf_counter()
+        answer = subprocess.run(curl, check=True, capture_output=True, text=True).stdout
+        elapsed = time.perf_counter() - started
+    finally:
+        stop(server)
+        shutil.rmtree(target, ignore_errors=True)
+    if answer.strip() != sha256:
+        raise RuntimeError("the bare endpoint's SHA-256 differs from the source's")
+    return source.stat().st_size / elapsed / 1e6
+
+
 async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool = False) -> ScaleResult:
     name = f"anping_bench_{scale}"
     print(f"== {scale}: generating", file=sys.stderr)
@@ -375,8 +447,10 @@ async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool 
     result = ScaleResult(scale=scale, rows=rows, generate_seconds=generate_seconds)
     today = calendar.today()
     county_scope = AccessScope(role="county", organization_id=2, county_id=2, agency_ids=frozenset(), user_id=2)
+    city_scope = AccessScope(role="city", organization_id=1, county_id=None, agency_ids=frozenset(), user_id=1)
     queries = list_sql(county_scope, today)
-    await explain(url, queries, result)
+    city_queries = {k: v for k, v in list_sql(city_scope, today).items() if k != "version"}
+    await explain(url, {"county": queries, "city": city_queries}, result)
 
     port = free_port()
     env = {
@@ -403,6 +477,7 @@ async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool 
         oversight_url = f"{base}/api/v1/self-checks/oversight?campaign_id=1"
         result.oversight_county = wrk(oversight_url, county, seconds)
         result.oversight_city = wrk(oversight_url, city, seconds)
+        result.dashboard = measure_dashboard(base, city, url, seconds, CONCURRENCY)
         issued_from = await export_window(url, 10_000)
         export_url = f"{base}/api/v1/projects/export" + (f"?issued_from={issued_from}" if issued_from else "")
         with PeakSampler(server.pid) as sampler:
@@ -420,9 +495,12 @@ async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool 
             try:
                 result.upload_bytes = UPLOAD_BYTES
                 result.dd_mb_s = dd_mb_s(source, BENCH_DIR / "storage")
+                for _ in range(20):  # each worker sets a router's routes up on its first request to it
+                    httpx.options(f"{base}/api/v1/uploads", headers={"Authorization": f"Bearer {city}"})
                 result.upload_mb_s, result.upload_rss_growth_mib = measure_upload(
                     base, city, server.pid, source, sha256
                 )
+                result.upload_ceiling_mb_s = upload_ceiling_mb_s(source, sha256)
             finally:
                 source.unlink(missing_ok=True)
     finally:
@@ -430,7 +508,7 @@ async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool 
         shutil.rmtree(BENCH_DIR / "storage", ignore_errors=True)
 
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as sql_file:
-        json.dump(queries, sql_file)
+        json.dump(steady(queries), sql_file)
     baseline_port = free_port()
     baseline_env = {
         **os.environ,
@@ -460,7 +538,7 @@ async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool 
     finally:
         stop(baseline)
         os.unlink(sql_file.name)
-    result.pgbench_tps, result.pgbench_latency_ms = pgbench(url, queries, seconds)
+    result.pgbench_tps, result.pgbench_latency_ms = pgbench(url, list(steady(queries).values()), seconds)
     result.profile = await profile_list_page(url)
     return result
 
@@ -496,128 +574,11 @@ async def profile_list_page(url: str, requests: int = 200) -> str:
     return f"{elapsed / requests * 1000:.1f} ms per request, one client in-process\n\n{text}"
 
 
-def _load(load: Load | None) -> str:
-    if load is None:
-        return "—"
-    return f"{load.requests_per_second:,.0f} req/s · p50 {load.p50_ms:.1f} ms · p99 {load.p99_ms:.1f} ms" + (
-        f" · {load.errors} errors" if load.errors else ""
-    )
-
-
-def report(results: list[ScaleResult], seconds: int) -> str:
-    lines = [
-        "# Performance",
-        "",
-        f"Regenerated by `make bench` (or `make bench-quick`, city scale only) on {date.today()}: "
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
-        f"Every latency is at **{CONCURRENCY} concurrent connections** (wrk, 1 thread, {seconds} s) against the production "
-        f"server with {WORKERS} uvicorn workers and a database pool of {max(1, CONCURRENCY // WORKERS)} per worker; the load "
-        "generator shares the machine's cores with the server and PostgreSQL, so read ratios, not absolute figures.",
-        "",
-        "## Figures",
-        "",
-        "| scale | rows (agencies / projects / evaluators / enterprises) | generated in | list page, county | list page, city | "
-        "raw asyncpg baseline | pgbench (same SQL) | project detail | export (rows · s · RSS growth) | bare openpyxl |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in results:
-        rows = " / ".join(f"{r.rows[t]:,}" for t in ("agencies", "projects", "evaluators", "enterprises"))
-        export = (
-            f"{r.export_rows:,} · {r.export_seconds:.2f} s · +{r.export_rss_growth_mib:.0f} MiB"
-            if r.export_seconds
-            else "—"
-        )
-        lines.append(
-            f"| {r.scale} | {rows} | {r.generate_seconds:.0f} s | {_load(r.list_county)} | {_load(r.list_city)} | "
-            f"{_load(r.baseline_asyncpg)} | {r.pgbench_tps:,.0f} tps · avg {r.pgbench_latency_ms:.1f} ms | {_load(r.detail)} | "
-            f"{export} | {r.openpyxl_seconds:.2f} s |"
-        )
-    lines += ["", "## Ratios and targets", "", "| target | scale | measured | met? |", "|---|---|---|---|"]
-    for r in results:
-        if r.list_county and r.baseline_asyncpg:
-            ratio = r.list_county.requests_per_second / r.baseline_asyncpg.requests_per_second
-            lines.append(
-                f"| list page ≥ 0.5× raw asyncpg | {r.scale} | {ratio:.2f}× | {'met' if ratio >= 0.5 else 'not met'} |"
-            )
-        if r.export_seconds and r.openpyxl_seconds:
-            ratio = r.openpyxl_seconds / r.export_seconds
-            lines.append(
-                f"| export ≥ 0.8× bare openpyxl | {r.scale} | {ratio:.2f}× | {'met' if ratio >= 0.8 else 'not met'} |"
-            )
-        lines.append(
-            f"| list queries without a sequential scan of a big table | {r.scale} | "
-            f"{', '.join(r.seq_scans) or 'none'} | {'met' if not r.seq_scans else 'not met'} |"
-        )
-        if r.upload_mb_s and r.dd_mb_s:
-            ratio = r.upload_mb_s / r.dd_mb_s
-            growth = r.upload_rss_growth_mib or 0.0
-            lines.append(
-                f"| durable upload ≥ 0.9× `dd bs=1M conv=fdatasync` ({r.upload_bytes / 1024**3:.2f} GiB, one tus PATCH; "
-                f"{r.upload_mb_s:,.0f} vs {r.dd_mb_s:,.0f} MB/s) | {r.scale} | {ratio:.2f}× | "
-                f"{'met' if ratio >= 0.9 else 'not met'} |"
-            )
-            lines.append(
-                f"| upload: server RSS growth < 16 MiB | {r.scale} | +{growth:.1f} MiB | "
-                f"{'met' if growth < 16 else 'not met'} |"
-            )
-        if r.oversight_county and r.oversight_city:
-            lines.append(
-                f"| self-check oversight list (no target set; every agency in scope, unpaged) | {r.scale} | "
-                f"county: {_load(r.oversight_county)}; city: {_load(r.oversight_city)} | measured |"
-            )
-    by_scale = {r.scale: r for r in results}
-    if "city" in by_scale and "national" in by_scale:
-        city, national = by_scale["city"].list_county, by_scale["national"].list_county
-        if city and national:
-            ratio = national.p99_ms / city.p99_ms
-            lines.append(
-                f"| list p99 national ≤ 1.5× city | — | {ratio:.2f}× | {'met' if ratio <= 1.5 else 'not met'} |"
-            )
-    else:
-        lines.append("| list p99 national ≤ 1.5× city | — | not measured in this run (needs `make bench`) | — |")
-    lines += [
-        "| project detail in a bounded number of statements | all | asserted by tests/test_excel_and_county_work.py | met |",
-        "| no N+1 (statement count independent of page size) | all | asserted by tests/test_excel_and_county_work.py | met |",
-        "| dashboard counts ≥ 10× a plain GROUP BY | — | not measured: the dashboard is not built yet | — |",
-        "",
-        "## Query plans (county list page)",
-        "",
-    ]
-    for r in results:
-        for name, plan in r.explain.items():
-            lines += [f"### {r.scale} — {name}", "", "```", plan, "```", ""]
-    lines += [
-        "## Why the list page is below target, and what would close it",
-        "",
-        "The profile below (pyinstrument, the county list page, in-process) shows the time outside PostgreSQL: "
-        "authenticating (an ORM query joining the login session, user and organisation, plus JWT decoding), building "
-        "the SQLAlchemy statement anew on every request, loading ORM entities and validating 50 pydantic models, and "
-        "the session's commit. What would close the gap, in order of weight: (1) a lean read path for the hot lists — "
-        "a prebuilt statement per scope shape (cached), selecting columns rather than entities, rows serialised "
-        "straight to JSON with orjson and returned as a Response (the response model still documents the shape); "
-        "(2) the actor's check as one Core query on the request's connection; (3) no ORM session for read-only "
-        "requests. The export is below target because it builds the whole workbook in memory: it should stream rows "
-        "from a server-side cursor into a write-only workbook spooled to a temporary file, and stream that file.",
-        "",
-        "The upload is one tus PATCH of the whole file sent by curl from the same machine: the server receives it "
-        "through uvicorn (httptools), hashes and writes 1 MiB blocks in worker threads while the next blocks arrive "
-        "(at most 4 MiB in flight, hence the flat memory), fsyncs, then verifies and renames the file into place. "
-        "On these 2 cores the client, the server's receive loop, SHA-256 and the page-cache copy share two CPUs, while "
-        "`dd` only copies: a bare uvicorn endpoint that merely counts the body's bytes measured 0.5–0.8× `dd` here (by hand, not in this run), so "
-        "that is the ceiling for any Python server on this machine; closing the rest of the gap would take a receive "
-        "path outside the event loop (e.g. a reverse proxy writing the body to disk, handing over the path).",
-        "",
-    ]
-    for r in results:
-        lines += [f"### {r.scale}", "", "```", r.profile.strip(), "```", ""]
-    return "\n".join(lines) + "\n"
-
-
 async def main_async(scales: list[str], seconds: int, admin_url: str, output: Path) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk; `make bench` installs it)")
     results = [await run_scale(admin_url, scale, seconds, with_upload=index == 0) for index, scale in enumerate(scales)]
-    output.write_text(report(results, seconds), encoding="utf-8")
+    output.write_text(report(results, seconds, concurrency=CONCURRENCY, workers=WORKERS), encoding="utf-8")
     print(f"wrote {output}", file=sys.stderr)
 
 
