@@ -80,7 +80,7 @@ class ScaleResult:
     upload_bytes: int = 0
     upload_mb_s: float | None = None
     upload_rss_growth_mib: float | None = None
-    upload_ceiling_mb_s: float | None = None
+    upload_reference_mb_s: float | None = None
     dd_mb_s: float | None = None
     explain: dict[str, str] = field(default_factory=dict)
     seq_scans: list[str] = field(default_factory=list)
@@ -411,16 +411,16 @@ def measure_upload(base: str, token: str, server_pid: int, source: Path, sha256:
     return size / elapsed / 1e6, sampler.growth_mib
 
 
-def upload_ceiling_mb_s(source: Path, sha256: str) -> float:
-    """The same file through a bare raw-body endpoint (hash, write, fsync; tests/bench/upload_ceiling_app.py)."""
+def upload_reference_mb_s(source: Path, sha256: str) -> float:
+    """The same file through a bare raw-body endpoint (hash, write, fsync; tests/bench/upload_reference_app.py)."""
     port = free_port()
-    target = BENCH_DIR / "ceiling"
+    target = BENCH_DIR / "reference"
     target.mkdir(parents=True, exist_ok=True)
     command = [
         PYTHON,
         "-m",
         "uvicorn",
-        "tests.bench.upload_ceiling_app:app",
+        "tests.bench.upload_reference_app:app",
         "--port",
         str(port),
         "--log-level",
@@ -500,7 +500,7 @@ async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool 
                 result.upload_mb_s, result.upload_rss_growth_mib = measure_upload(
                     base, city, server.pid, source, sha256
                 )
-                result.upload_ceiling_mb_s = upload_ceiling_mb_s(source, sha256)
+                result.upload_reference_mb_s = upload_reference_mb_s(source, sha256)
             finally:
                 source.unlink(missing_ok=True)
     finally:

@@ -1,7 +1,7 @@
-"""The upload ceiling of a Python server on this machine: a bare raw-body endpoint that hashes (SHA-256) and writes
+"""A reference for the upload: a bare raw-body endpoint that hashes (SHA-256) and writes
 each block in a worker thread, fsyncs, and answers with the digest; no database, no tus, no checks.
 
-BENCH_UPLOAD_DIR=… uvicorn tests.bench.upload_ceiling_app:app
+BENCH_UPLOAD_DIR=… uvicorn tests.bench.upload_reference_app:app
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-TARGET = Path(os.environ["BENCH_UPLOAD_DIR"]) / "ceiling-upload.bin"
+TARGET = Path(os.environ["BENCH_UPLOAD_DIR"]) / "reference-upload.bin"
 BLOCK = 1 << 20
 
 
