@@ -30,7 +30,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     else:
         kwargs.update(
             pool_size=settings.database_pool_size,
-            max_overflow=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
             pool_pre_ping=settings.database_pre_ping,
         )
     engine = create_async_engine(url, **kwargs)
