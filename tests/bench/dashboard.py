@@ -22,9 +22,10 @@ from sqlalchemy.dialects import postgresql
 from backend.authz.scope import AccessScope
 from backend.dashboard.service import counts_statements
 from tests.bench.generate import SCALES
+from tests.bench.load import pgbench, wrk
 
 if TYPE_CHECKING:
-    from tests.bench.run import Load
+    from tests.bench.load import Load
 
 TARGET = 10.0
 CITY_SCOPE = AccessScope(role="city", organization_id=1, county_id=None, agency_ids=frozenset(), user_id=1)
@@ -86,8 +87,6 @@ def measure_dashboard(base: str, token: str, database_url: str, seconds: int, co
     response = httpx.get(endpoint, headers={"Authorization": f"Bearer {token}"}, timeout=120)
     response.raise_for_status()
     _check(response.json(), findings)
-    from tests.bench.run import pgbench, wrk  # run imports this module
-
     load = wrk(endpoint, token, seconds, concurrency)
     tps, latency = pgbench(url, group_by_sql(), seconds, concurrency)
     return DashboardResult(scale, findings, concurrency, load, tps, latency)
@@ -108,7 +107,8 @@ def report_lines(result: DashboardResult, judged: bool = True) -> list[str]:
 
 
 def main() -> None:
-    from tests.bench.run import CONCURRENCY, login
+    from tests.bench.load import CONCURRENCY
+    from tests.bench.run import login
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True, help="a running server, e.g. http://127.0.0.1:8000")

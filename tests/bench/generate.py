@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 from array import array
 from collections.abc import Iterator
@@ -342,7 +343,6 @@ class Loader:
             await self.connection.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
-        await self.connection.execute("ANALYZE")
 
     async def _self_checks(self, agency_ids: list[int], agency_county: dict[int, int]) -> None:
         """One campaign, and both self-checks (附件2, 附件3) of nine agencies in ten, in every state."""
@@ -460,6 +460,11 @@ async def generate(database_url: str, scale: Scale) -> None:
     try:
         async with connection.transaction():
             await Loader(connection, scale).load()
+        # Settle the bulk load before anything is measured: set the visibility map and hint bits now (VACUUM), and
+        # write the dirty pages out now (CHECKPOINT, superuser only) rather than in the middle of a measurement.
+        await connection.execute("VACUUM (ANALYZE)")
+        with contextlib.suppress(asyncpg.InsufficientPrivilegeError):
+            await connection.execute("CHECKPOINT")
     finally:
         await connection.close()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -21,11 +22,13 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,20 +47,12 @@ from backend.models import DataVersion
 from backend.projects import service as projects
 from tests.bench.dashboard import DashboardResult, measure_dashboard
 from tests.bench.generate import BENCH_PASSWORD, SCALES, generate
-from tests.bench.report import report
+from tests.bench.load import CONCURRENCY, Load, pgbench, wrk
+from tests.bench.report import regressions, report
 
 PYTHON = sys.executable
-CONCURRENCY = 8
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 BIG_TABLES = ("projects", "project_members", "site_visits", "enterprises", "evaluators")
-
-
-@dataclass
-class Load:
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
 
 
 @dataclass
@@ -86,6 +81,7 @@ class ScaleResult:
     seq_scans: list[str] = field(default_factory=list)
     count_seq_scans: list[str] = field(default_factory=list)
     dashboard: DashboardResult | None = None
+    list_rounds: list[tuple[Load, Load]] = field(default_factory=list)
     profile: str = ""
 
 
@@ -148,31 +144,6 @@ class PeakSampler:
     @property
     def growth_mib(self) -> float:
         return max(0, self.peak - self.start) / 1024
-
-
-def wrk(url: str, token: str | None, seconds: int, concurrency: int = CONCURRENCY) -> Load:
-    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", url]
-    if token:
-        command[1:1] = ["-H", f"Authorization: Bearer {token}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
-
-    def percentile(label: str) -> float:
-        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-        assert match, output
-        value, unit = float(match[1]), match[2]
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
-    errors += (
-        sum(
-            int(n)
-            for n in re.findall(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)[0]
-        )
-        if "Socket errors" in output
-        else 0
-    )
-    return Load(rps, percentile("50"), percentile("99"), errors)
 
 
 def list_sql(scope: AccessScope, today: date) -> dict[str, str]:
@@ -250,24 +221,6 @@ async def explain(url: str, queries: dict[str, dict[str, str]], result: ScaleRes
                         flagged.append(f"{scope} {name}: {table}")
     finally:
         await connection.close()
-
-
-def pgbench(url: str, statements: list[str], seconds: int, concurrency: int = CONCURRENCY) -> tuple[float, float]:
-    """One transaction = the statements in order, at the given concurrency: transactions/s and mean latency."""
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.writelines(sql.replace("\n", " ") + ";\n" for sql in statements)
-    try:
-        output = subprocess.run(
-            ["pgbench", "-n", "-c", str(concurrency), "-j", "1", "-T", str(seconds), "-f", script.name, url],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        os.unlink(script.name)
-    tps = float(re.search(r"tps = ([\d.]+)", output)[1])  # type: ignore[index]
-    latency = float(re.search(r"latency average = ([\d.]+) ms", output)[1])  # type: ignore[index]
-    return tps, latency
 
 
 async def export_rows(url: str, issued_from: date | None) -> list[tuple[Any, ...]]:
@@ -440,6 +393,43 @@ def upload_reference_mb_s(source: Path, sha256: str) -> float:
     return source.stat().st_size / elapsed / 1e6
 
 
+ROUNDS = 5
+
+
+@contextlib.contextmanager
+def baseline_server(url: str, queries: dict[str, str]) -> Iterator[str]:
+    """The raw asyncpg + orjson endpoint running the list's per-request SQL, as many workers as Anping's."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as sql_file:
+        json.dump(steady(queries), sql_file)
+    port = free_port()
+    env = {**os.environ, "BENCH_SQL_FILE": sql_file.name, "BENCH_DATABASE_URL": url}
+    env["BENCH_POOL_SIZE"] = str(max(1, CONCURRENCY // WORKERS))
+    command = [PYTHON, "-m", "uvicorn", "tests.bench.baseline_app:app", "--port", str(port)]
+    baseline = start([*command, "--workers", str(WORKERS), "--log-level", "warning"], env, port, "/list")
+    try:
+        yield f"http://127.0.0.1:{port}/list"
+    finally:
+        stop(baseline)
+        os.unlink(sql_file.name)
+
+
+def alternate(url: str, token: str, baseline_url: str, seconds: int) -> list[tuple[Load, Load]]:
+    """Anping and the baseline in alternating short rounds, both servers up: a burst of noise from the shared
+    machine then spoils one round of each rather than the whole of one side."""
+    per_round = max(2, seconds // 2)
+    return [(wrk(url, token, per_round), wrk(baseline_url, None, per_round)) for _ in range(ROUNDS)]
+
+
+def middle(loads: list[Load]) -> Load:
+    """The median of each figure over the rounds; every failed request counted."""
+    return Load(
+        statistics.median(load.requests_per_second for load in loads),
+        statistics.median(load.p50_ms for load in loads),
+        statistics.median(load.p99_ms for load in loads),
+        sum(load.errors for load in loads),
+    )
+
+
 async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool = False) -> ScaleResult:
     name = f"anping_bench_{scale}"
     print(f"== {scale}: generating", file=sys.stderr)
@@ -470,7 +460,10 @@ async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool 
     try:
         county, city = login(base, "bench.county"), login(base, "bench.city")
         list_url = f"{base}/api/v1/projects?valid=true&sort=-issued_on&page_size=50"
-        result.list_county = wrk(list_url, county, seconds)
+        with baseline_server(url, queries) as baseline_url:
+            result.list_rounds = alternate(list_url, county, baseline_url, seconds)
+        result.list_county = middle([ours for ours, _ in result.list_rounds])
+        result.baseline_asyncpg = middle([theirs for _, theirs in result.list_rounds])
         result.list_city = wrk(list_url, city, seconds)
         first = httpx.get(list_url, headers={"Authorization": f"Bearer {county}"}, timeout=30).json()["items"][0]["id"]
         result.detail = wrk(f"{base}/api/v1/projects/{first}", county, seconds)
@@ -507,37 +500,6 @@ async def run_scale(admin_url: str, scale: str, seconds: int, with_upload: bool 
         stop(server)
         shutil.rmtree(BENCH_DIR / "storage", ignore_errors=True)
 
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as sql_file:
-        json.dump(steady(queries), sql_file)
-    baseline_port = free_port()
-    baseline_env = {
-        **os.environ,
-        "BENCH_SQL_FILE": sql_file.name,
-        "BENCH_DATABASE_URL": url,
-        "BENCH_POOL_SIZE": str(max(1, CONCURRENCY // WORKERS)),
-    }
-    baseline = start(
-        [
-            PYTHON,
-            "-m",
-            "uvicorn",
-            "tests.bench.baseline_app:app",
-            "--port",
-            str(baseline_port),
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        baseline_env,
-        baseline_port,
-        "/list",
-    )
-    try:
-        result.baseline_asyncpg = wrk(f"http://127.0.0.1:{baseline_port}/list", None, seconds)
-    finally:
-        stop(baseline)
-        os.unlink(sql_file.name)
     result.pgbench_tps, result.pgbench_latency_ms = pgbench(url, list(steady(queries).values()), seconds)
     result.profile = await profile_list_page(url)
     return result
@@ -574,12 +536,14 @@ async def profile_list_page(url: str, requests: int = 200) -> str:
     return f"{elapsed / requests * 1000:.1f} ms per request, one client in-process\n\n{text}"
 
 
-async def main_async(scales: list[str], seconds: int, admin_url: str, output: Path) -> None:
+async def main_async(scales: list[str], seconds: int, admin_url: str, output: Path, check: bool) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk; `make bench` installs it)")
     results = [await run_scale(admin_url, scale, seconds, with_upload=index == 0) for index, scale in enumerate(scales)]
     output.write_text(report(results, seconds, concurrency=CONCURRENCY, workers=WORKERS), encoding="utf-8")
     print(f"wrote {output}", file=sys.stderr)
+    if check and (found := regressions(results)):
+        raise SystemExit("make bench --check:\n" + "\n".join(f"  - {line}" for line in found))
 
 
 def main() -> None:
@@ -592,8 +556,11 @@ def main() -> None:
         help="a PostgreSQL server where the benchmark may create and drop its anping_bench_* databases",
     )
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "PERFORMANCE.md")
+    parser.add_argument(
+        "--check", action="store_true", help="fail on a failed request, a sequential scan or memory growth (no timings)"
+    )
     args = parser.parse_args()
-    asyncio.run(main_async(args.scales, args.seconds, args.admin_url, args.output))
+    asyncio.run(main_async(args.scales, args.seconds, args.admin_url, args.output, args.check))
 
 
 if __name__ == "__main__":
