@@ -135,7 +135,7 @@ describe('Anping expert review, the expert’s side (e2e)', () => {
       await assertHome(page, HOMES.expert)
       const waiting = page.locator('[data-testid="review-task-count"][data-state="not_started"]')
       await waiting.waitFor({ state: 'visible' })
-      const count = Number(await text(waiting.locator('.tile-count')))
+      const count = Number(await text(waiting.locator('.count-tile-count')))
       assert.ok(count >= assignments.length, `the ${assignments.length} new assignments are counted (${count})`)
       await page.screenshot({ path: join(artifactsDir, 'review-expert-home-1440.png'), fullPage: true })
       await waiting.click()
