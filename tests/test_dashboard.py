@@ -150,6 +150,8 @@ async def test_unchanged_data_is_served_without_counting_again(
     assert first.containing("group by") == 3 and second.containing("group by") == 0
     # A miss also reads the versions again once it holds the computation's lock.
     assert len(second.sql) == len(first.sql) - 4
+    # A hit is the actor's check alone: the versions come with it (core/request_context.py::seen_data_version).
+    assert len(second.sql) == second.containing("data_versions") == 1
     assert again == body  # computed_at included: the same figures, not recounted
     # Another scope, another campaign: counted once each, then cached too.
     for headers, params in ((county, {}), (city, {"campaign_id": 1})):

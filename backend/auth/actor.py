@@ -17,8 +17,9 @@ from backend.core.database import DbSession
 from backend.core.errors import Unauthenticated
 from backend.core.fastpath import PreparedQuery
 from backend.core.request_context import request_context
-from backend.models import ApiToken, AuthSession, Organization, User
+from backend.models import ApiToken, AuthSession, DataVersion, Organization, User
 from backend.models.base import utcnow
+from backend.models.dashboard import VERSIONED_TABLES
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -50,7 +51,7 @@ async def resolve_actor(
         raise Unauthenticated("请先登录")
     settings: Settings = request.app.state.settings
     prefix = tokens.api_token_prefix(token)
-    actor = (
+    actor, row = (
         await _actor_from_api_token(session, token, prefix)
         if prefix
         else await _actor_from_jwt(session, settings, token)
@@ -60,6 +61,9 @@ async def resolve_actor(
         context.actor_user_id = actor.user_id
         context.actor_organization_id = actor.organization_id
         context.actor_api_token_id = actor.api_token_id
+        if request.method in ("GET", "HEAD"):
+            # Only for reads: a request that writes first would find its own write missing from a cache entry.
+            context.data_versions = {name: row[f"version_{name}"] for name in VERSIONED_TABLES}
     return actor
 
 
@@ -71,6 +75,12 @@ _ORGANIZATION = (
     Organization.county_id.label("organization_county_id"),
     Organization.parent_id.label("organization_parent_id"),
 )
+# The data versions ride along with the check, so that the caches keyed by them (the list's totals, the dashboard)
+# cost no round trip of their own (core/request_context.py::seen_data_version).
+_VERSIONS = tuple(
+    select(DataVersion.version).where(DataVersion.name == name).scalar_subquery().label(f"version_{name}")
+    for name in VERSIONED_TABLES
+)
 _LOGIN = PreparedQuery(
     select(
         AuthSession.revoked_at,
@@ -80,6 +90,7 @@ _LOGIN = PreparedQuery(
         User.is_admin,
         User.username,
         *_ORGANIZATION,
+        *_VERSIONS,
     )
     .select_from(AuthSession)
     .join(User, User.id == AuthSession.user_id)
@@ -94,6 +105,7 @@ _TOKEN = PreparedQuery(
         ApiToken.last_used_at,
         ApiToken.role,
         *_ORGANIZATION,
+        *_VERSIONS,
     )
     .select_from(ApiToken)
     .join(Organization, Organization.id == ApiToken.organization_id)
@@ -101,7 +113,7 @@ _TOKEN = PreparedQuery(
 )
 
 
-async def _actor_from_jwt(session: DbSession, settings: Settings, token: str) -> Actor:
+async def _actor_from_jwt(session: DbSession, settings: Settings, token: str) -> tuple[Actor, dict[str, Any]]:
     claims = tokens.decode_access_token(settings, token)
     if claims is None:
         raise Unauthenticated("登录已过期，请重新登录")
@@ -119,12 +131,13 @@ async def _actor_from_jwt(session: DbSession, settings: Settings, token: str) ->
         await connection.execute(
             update(AuthSession).where(AuthSession.id == claims.session_id).values(last_seen_at=now)
         )
-    return _actor(
+    actor = _actor(
         row, is_admin=row["is_admin"], user_id=claims.user_id, username=row["username"], session_id=claims.session_id
     )
+    return actor, row
 
 
-async def _actor_from_api_token(session: DbSession, token: str, prefix: str | None) -> Actor:
+async def _actor_from_api_token(session: DbSession, token: str, prefix: str | None) -> tuple[Actor, dict[str, Any]]:
     connection = await session.connection()
     rows = await _TOKEN.rows(connection, {"prefix": prefix})
     row = rows[0] if rows else None
@@ -133,7 +146,7 @@ async def _actor_from_api_token(session: DbSession, token: str, prefix: str | No
     now = utcnow()
     if row["last_used_at"] is None or now - row["last_used_at"] > TOUCH_INTERVAL:
         await connection.execute(update(ApiToken).where(ApiToken.id == row["token_id"]).values(last_used_at=now))
-    return _actor(row, is_admin=False, api_token_id=row["token_id"])
+    return _actor(row, is_admin=False, api_token_id=row["token_id"]), row
 
 
 def _actor(row: dict[str, Any], **who: Any) -> Actor:

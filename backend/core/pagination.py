@@ -7,7 +7,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 from fastapi import Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -26,9 +26,9 @@ class Page(BaseModel, Generic[T]):
 
 
 class PageParams(BaseModel):
-    page: int = 1
-    page_size: int = 20
-    sort: str | None = None
+    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="每页条数，最多 200")
+    sort: str | None = Field(None, description="排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name")
 
     @property
     def offset(self) -> int:
@@ -36,12 +36,8 @@ class PageParams(BaseModel):
 
 
 # async: FastAPI runs a plain def dependency in a worker thread, a needless hop on every list request.
-async def page_params(
-    page: Annotated[int, Query(ge=1, description="页码，从 1 开始")] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="每页条数，最多 200")] = 20,
-    sort: Annotated[str | None, Query(description="排序字段，逗号分隔，前缀 - 表示降序，如 -created_at,name")] = None,
-) -> PageParams:
-    return PageParams(page=page, page_size=page_size, sort=sort)
+async def page_params(params: Annotated[PageParams, Query()]) -> PageParams:
+    return params
 
 
 def apply_sort(

@@ -22,9 +22,20 @@ class RequestContext:
     actor_user_id: int | None = None
     actor_organization_id: int | None = None
     actor_api_token_id: int | None = None
+    # The data versions (models/dashboard.py) as read with the actor's check, the request's first statement.
+    data_versions: dict[str, int | None] | None = None
 
 
 request_context: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
+
+
+def seen_data_version(name: str) -> int | None:
+    """The version of `name` read with this request's actor check, or None (no request, or no version row).
+
+    A cache keyed by it stays correct: the version is read before anything the request computes afterwards."""
+    context = request_context.get()
+    versions = context.data_versions if context is not None else None
+    return versions.get(name) if versions is not None else None
 
 
 def current_request_id() -> str | None:

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.authz.scope import AccessScope, scope_clause
+from backend.core.request_context import seen_data_version
 from backend.dashboard.schemas import CodeStatusCount, CountyStatusCount, DashboardCounts, SelfCheckCount
 from backend.models import DataVersion, Finding, Organization, SelfCheck
 from backend.models.base import utcnow
@@ -112,6 +113,12 @@ async def read_versions(session: AsyncSession) -> Versions | None:
     return tuple(rows[name] for name in DASHBOARD_TABLES)
 
 
+def _seen_versions() -> Versions | None:
+    """The versions read with this request's actor check (core/request_context.py), if every one was there."""
+    seen = tuple(seen_data_version(name) for name in DASHBOARD_TABLES)
+    return None if None in seen else seen  # type: ignore[return-value]
+
+
 async def compute(
     session: AsyncSession, scope: AccessScope, campaign_id: int | None, data_version: int
 ) -> DashboardCounts:
@@ -132,13 +139,13 @@ async def compute(
 async def counts_json(session: AsyncSession, scope: AccessScope, campaign_id: int | None, cache: CountsCache) -> bytes:
     """The counts as JSON, from the cache when no versioned table changed since they were computed.
 
-    Why a cached entry is never stale: the versions are read BEFORE the counts, in the same transaction. Under
+    Why a cached entry is never stale: the versions are read BEFORE the counts (with the actor's check, or here). Under
     READ COMMITTED (PostgreSQL) each later statement sees at least what the earlier one saw, and SQLite's reads see
     the latest commit or a snapshot that includes the versions' read; a write commits its table's bump together with
     its rows. So counts stored under versions V reflect every write up to V (perhaps a few more, which only moved
     the versions past V: the next reader misses and recomputes), wherever the write came from.
     """
-    versions = await read_versions(session)
+    versions = _seen_versions() or await read_versions(session)
     # The Finding and SelfCheck rules use the role, county and organisation, never the user: share across users.
     key = (replace(scope, user_id=None), campaign_id)
     if versions is not None and (body := cache.get(versions, key)) is not None:

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
+from pydantic import BaseModel, Field
 
 from backend.authz.policies import Principal, authorize
 from backend.core import calendar
@@ -12,7 +13,8 @@ from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES, AppError, FieldError, ValidationFailed
 from backend.core.excel import XLSX_MEDIA_TYPE, streamed_xlsx_response
 from backend.core.fastpath import app_cache
-from backend.core.pagination import Page, PageParams, apply_sort, json_page, page_params
+from backend.core.pagination import Page, PageParams, apply_sort, json_page
+from backend.core.query_model import QueryModel
 from backend.models import Project
 from backend.projects import annex1, service
 from backend.projects.schemas import (
@@ -39,47 +41,45 @@ class TooLarge(AppError):
     title = "上传内容过大"
 
 
-class ProjectFilters:
-    def __init__(self, **values: Any) -> None:
-        self.values: dict[str, Any] = values
+class ProjectFilters(BaseModel):
+    """The list's and the export's filters."""
+
+    q: str | None = Field(None, max_length=100, description="按项目名称、报告编号或企业名称搜索")
+    county_id: int | None = None
+    agency_id: int | None = None
+    enterprise_id: int | None = None
+    kind: EvaluationKind | None = None
+    valid: bool | None = Field(None, description="true：今天在有效期内")
+    issued_from: date | None = None
+    issued_to: date | None = None
 
 
-async def project_filters(
-    q: Annotated[str | None, Query(max_length=100, description="按项目名称、报告编号或企业名称搜索")] = None,
-    county_id: int | None = None,
-    agency_id: int | None = None,
-    enterprise_id: int | None = None,
-    kind: EvaluationKind | None = None,
-    valid: Annotated[bool | None, Query(description="true：今天在有效期内")] = None,
-    issued_from: date | None = None,
-    issued_to: date | None = None,
-) -> ProjectFilters:
-    """The list's and the export's filters (async, so FastAPI does not hop to a worker thread for them)."""
-    return ProjectFilters(
-        q=q,
-        county_id=county_id,
-        agency_id=agency_id,
-        enterprise_id=enterprise_id,
-        kind=kind,
-        valid=valid,
-        issued_from=issued_from,
-        issued_to=issued_to,
-    )
+class ProjectListQuery(ProjectFilters, PageParams):  # pydantic orders fields from the last base
+    pass
 
 
-@router.get("", operation_id="list_projects", summary="法定安全评价项目列表（附件1）", response_model=Page[ProjectRead])
+# The hottest route parses its query string in one model validation (core/query_model.py).
+list_query = QueryModel(ProjectListQuery)
+export_query = QueryModel(ProjectFilters)
+FILTER_NAMES = set(ProjectFilters.model_fields)
+
+
+@router.get(
+    "",
+    operation_id="list_projects",
+    summary="法定安全评价项目列表（附件1）",
+    response_model=Page[ProjectRead],
+    openapi_extra=list_query.openapi_extra,
+)
 async def list_projects(
-    request: Request,
-    session: DbSession,
-    principal: Reader,
-    params: Annotated[PageParams, Depends(page_params)],
-    filters: Annotated[ProjectFilters, Depends(project_filters)],
+    request: Request, session: DbSession, principal: Reader, query: Annotated[ProjectListQuery, Depends(list_query)]
 ) -> Response:
     totals = app_cache(request.app, "project_totals")
+    filters = query.model_dump(include=FILTER_NAMES)
     items, total = await service.list_page(
-        session, principal.scope, params, today=calendar.today(), totals=totals, **filters.values
+        session, principal.scope, query, today=calendar.today(), totals=totals, **filters
     )
-    return json_page(items, total, params)
+    return json_page(items, total, query)
 
 
 @router.get(
@@ -88,15 +88,16 @@ async def list_projects(
     summary="导出附件1（.xlsx，与列表筛选一致）",
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+    openapi_extra=export_query.openapi_extra,
 )
 async def export_projects(
     session: DbSession,
     principal: Reader,
-    filters: Annotated[ProjectFilters, Depends(project_filters)],
+    filters: Annotated[ProjectFilters, Depends(export_query)],
     sort: Annotated[str | None, Query()] = None,
 ) -> Response:
     today = calendar.today()
-    statement = service.list_statement(principal.scope, today=today, **filters.values)
+    statement = service.list_statement(principal.scope, today=today, **filters.model_dump())
     statement = apply_sort(statement, sort, service.SORTABLE, "-issued_on", Project.id)
     content = await annex1.export_workbook(session, statement)
     return streamed_xlsx_response(content, f"附件1_安全评价项目及评价人员信息表_{today:%Y%m%d}.xlsx")

@@ -16,6 +16,7 @@ from backend.core.config import Settings
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.fastpath import LruCache, PreparedQuery
 from backend.core.pagination import PageParams, apply_sort
+from backend.core.request_context import seen_data_version
 from backend.models import Agency, DataVersion, Enterprise, Evaluator, Organization, Project, ProjectMember, SiteVisit
 from backend.projects.schemas import (
     MemberIn,
@@ -195,7 +196,11 @@ async def _total(
     """The count, or the one counted under the same data version of projects (a city's count is a scan of them all).
 
     Never stale: the version is read before the count (same argument as the dashboard's, dashboard/service.py)."""
-    version = await _PROJECTS_VERSION.scalar(connection, {}) if totals is not None else None
+    version = None
+    if totals is not None:
+        version = seen_data_version("projects")
+        if version is None:
+            version = await _PROJECTS_VERSION.scalar(connection, {})
     if version is not None and totals is not None:
         cached = totals.peek(key)
         if cached is not None and cached[0] == version:
