@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import statistics
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -42,6 +43,16 @@ def wrk(url: str, token: str | None, seconds: int, concurrency: int = CONCURRENC
         else 0
     )
     return Load(rps, percentile("50"), percentile("99"), errors)
+
+
+def middle(loads: list[Load]) -> Load:
+    """The median of each figure over the rounds; every failed request counted."""
+    return Load(
+        statistics.median(load.requests_per_second for load in loads),
+        statistics.median(load.p50_ms for load in loads),
+        statistics.median(load.p99_ms for load in loads),
+        sum(load.errors for load in loads),
+    )
 
 
 def pgbench(url: str, statements: list[str], seconds: int, concurrency: int = CONCURRENCY) -> tuple[float, float]:
