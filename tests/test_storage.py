@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import itertools
 import random
 import uuid
 import zipfile
@@ -101,6 +102,31 @@ async def test_partial_written_in_sessions_reads_back(storage: Storage) -> None:
 
     await assert_partial_ends_at(storage, upload_id, b"hello partial world!")
     assert await collect(storage.read_partial(upload_id, 8)) == b"hello pa"
+
+
+@pytest.mark.parametrize("part_count", [1, 7, local._MAX_PARTS + 1])
+async def test_parts_written_as_one_block_read_back_in_order(storage: Storage, part_count: int) -> None:
+    # A block as the request's chunks arrived (uneven, some empty), and more of them than one writev takes.
+    data = payload(part_count * 997 + 5, seed=part_count)
+    cuts = sorted({0, len(data), *random.Random(part_count).sample(range(len(data)), part_count - 1)})
+    parts = [data[a:b] for a, b in itertools.pairwise(cuts)] + [b""]
+    upload_id = new_upload_id()
+    writer = await storage.open_partial(upload_id, 0)
+    await writer.write_parts(parts[:1])
+    await writer.write_parts(parts[1:])
+    await writer.close()
+    await assert_partial_ends_at(storage, upload_id, data)
+
+
+async def test_a_short_writev_is_finished_block_by_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    storage = LocalStorage(tmp_path / "storage")
+    real_writev = local.os.writev
+    monkeypatch.setattr(local.os, "writev", lambda fd, parts: real_writev(fd, [bytes(parts[0])[:3]]))
+    upload_id = new_upload_id()
+    writer = await storage.open_partial(upload_id, 0)
+    await writer.write_parts([b"hello", b" ", b"world"])
+    await writer.close()
+    await assert_partial_ends_at(storage, upload_id, b"hello world")
 
 
 async def test_aborted_writer_leaves_partial_at_its_start(storage: Storage) -> None:

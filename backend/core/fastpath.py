@@ -8,7 +8,7 @@ SQLAlchemy. The statements still come from the scope rules and the models, so sc
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Select
@@ -32,26 +32,38 @@ class PreparedQuery:
         """Each row as a dict by column name (label the columns whose names would repeat)."""
         if connection.dialect.driver != "asyncpg":
             return [dict(row) for row in (await connection.execute(self.statement, dict(values))).mappings()]
+        return [dict(record) for record in await self.records(connection, values)]
+
+    async def records(self, connection: AsyncConnection, values: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        """Each row as a sequence in the order of the columns: asyncpg's records as they come, or SQLAlchemy's
+        rows elsewhere."""
+        if connection.dialect.driver != "asyncpg":
+            return (await connection.execute(self.statement, dict(values))).all()
         sql, names, fixed = self._compile(connection.dialect)
-        raw = (await connection.get_raw_connection()).driver_connection
-        assert raw is not None
-        arguments = [values[name] if name in values else fixed[name] for name in names]
-        sync = connection.sync_connection
-        if sync is not None and sync.dispatch.before_cursor_execute:
-            # Statement listeners (counters, tracing) see these statements as they see SQLAlchemy's own.
-            sync.dispatch.before_cursor_execute(sync, None, sql, tuple(arguments), None, False)
-        try:
-            records = await raw.fetch(sql, *arguments)
-        except Exception:
-            if raw.is_closed():
-                # What SQLAlchemy does on a disconnect: this connection is not returned to the pool.
-                await connection.invalidate()
-            raise
-        return [dict(record) for record in records]
+        return await raw_fetch(connection, sql, [values[name] if name in values else fixed[name] for name in names])
 
     async def scalar(self, connection: AsyncConnection, values: Mapping[str, Any]) -> Any:
         rows = await self.rows(connection, values)
         return next(iter(rows[0].values())) if rows else None
+
+
+async def raw_fetch(connection: AsyncConnection, sql: str, arguments: Sequence[Any] = ()) -> list[Any]:
+    """`sql` straight to asyncpg on the connection's own driver connection (in its transaction, if one is open):
+    asyncpg's records, without SQLAlchemy's result and rows around them."""
+    raw = (await connection.get_raw_connection()).driver_connection
+    assert raw is not None
+    sync = connection.sync_connection
+    if sync is not None and sync.dispatch.before_cursor_execute:
+        # Statement listeners (counters, tracing) see these statements as they see SQLAlchemy's own.
+        sync.dispatch.before_cursor_execute(sync, None, sql, tuple(arguments), None, False)
+    try:
+        records: list[Any] = await raw.fetch(sql, *arguments)
+    except Exception:
+        if raw.is_closed():
+            # What SQLAlchemy does on a disconnect: this connection is not returned to the pool.
+            await connection.invalidate()
+        raise
+    return records
 
 
 class LruCache:

@@ -8,7 +8,7 @@ Two kinds of things are stored:
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import BinaryIO
 
 
@@ -21,6 +21,10 @@ class PartialWriter(abc.ABC):
 
     @abc.abstractmethod
     async def write(self, data: bytes) -> None: ...
+
+    async def write_parts(self, parts: Sequence[bytes]) -> None:
+        """Write `parts` one after the other, as one block (a writer that can, without joining them first)."""
+        await self.write(b"".join(parts))
 
     @abc.abstractmethod
     async def close(self) -> None:

@@ -288,6 +288,11 @@ async def _release_after_failure(session: AsyncSession, upload_id: str, token: s
     await session.commit()
 
 
+def _update(digest: Any, parts: list[bytes]) -> None:
+    for part in parts:
+        digest.update(part)  # hashlib lets go of the GIL for each part above 2 KiB
+
+
 class _Pipeline:
     """Hashes and writes 1 MiB blocks in worker threads while the event loop receives the next ones, with at
     most DEPTH blocks waiting, so memory stays bounded whatever the file size. It never stops half-way through a
@@ -298,25 +303,27 @@ class _Pipeline:
 
     def __init__(self, writer: PartialWriter, digests: list[Any]) -> None:
         self._writer, self._digests = writer, digests
-        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=self.DEPTH)
+        self._queue: asyncio.Queue[list[bytes] | None] = asyncio.Queue(maxsize=self.DEPTH)
         self.failure: BaseException | None = None
         self._task = asyncio.create_task(self._consume())
 
     async def _consume(self) -> None:
-        while (data := await self._queue.get()) is not None:
+        while (parts := await self._queue.get()) is not None:
             if self.failure is not None:
                 continue
             try:
                 await asyncio.gather(
-                    self._writer.write(data), *(asyncio.to_thread(digest.update, data) for digest in self._digests)
+                    self._writer.write_parts(parts),
+                    *(asyncio.to_thread(_update, digest, parts) for digest in self._digests),
                 )
             except Exception as error:
                 self.failure = error
 
-    async def put(self, data: bytes) -> None:
+    async def put(self, parts: list[bytes]) -> None:
+        """A block as the parts it arrived in: they are hashed and written as they are, never joined here."""
         if self.failure is not None:
             raise self.failure
-        await self._queue.put(data)
+        await self._queue.put(parts)
 
     async def finish(self) -> None:
         await self._queue.put(None)
@@ -357,7 +364,7 @@ async def _receive(
                     pending += len(chunk)
                     received += len(chunk)
                     if pending >= BUFFER_BYTES:
-                        await pipeline.put(b"".join(parts))
+                        await pipeline.put(parts)
                         parts, pending = [], 0
                     if time.monotonic() - last_renewal > LEASE_RENEW_SECONDS:
                         await _renew_lease(session, upload.id, token)
@@ -365,7 +372,7 @@ async def _receive(
             except ClientDisconnect:
                 complete_body = False
             if parts:
-                await pipeline.put(b"".join(parts))
+                await pipeline.put(parts)
         finally:
             await pipeline.finish()
         if chunk_hasher is not None and checksum is not None:
