@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from backend.models import Agency, Campaign, CampaignDeadline, Finding, Notifica
 from backend.self_checks import policies as self_check_policies
 from tests import builders
 from tests.conftest import login
+from tests.support.statements import Statements
 
 HEAD_A, BRANCH_A = "河北安泰安全评价有限公司", "河北安泰安全评价有限公司昌黎分公司"
 
@@ -419,3 +421,33 @@ async def test_combined_exports_cover_the_callers_scope(client: httpx.AsyncClien
     one = await client.get(f"/api/v1/self-checks/{submitted}/export", headers=city)
     single = list(load_workbook(io.BytesIO(one.content)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert single[0][0] == "机构名称" and single[1][0] == "统一社会信用代码"
+
+
+async def test_oversight_statements_do_not_grow_with_the_agencies_in_scope(
+    app: FastAPI, client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    campaign, _ = await _campaigns(db)
+    city = await login(client, "city.admin")
+    url = f"/api/v1/self-checks/oversight?campaign_id={campaign}"
+
+    async def oversight() -> tuple[list[str], dict[str, dict[str, object]]]:
+        with Statements(app) as statements:
+            response = await client.get(url, headers=city)
+        assert response.status_code == 200
+        return statements.sql, {row["agency_name"]: row for row in response.json()["items"]}
+
+    before, rows = await oversight()
+    county_id = await db.scalar(select(Agency.county_id).where(Agency.county_id.is_not(None)).limit(1))
+    added = [await builders.agency(db, county_id) for _ in range(5)]
+    await builders.self_check(db, campaign, added[0])
+    await builders.notification(db, added[1].id)
+    await db.commit()
+    after, more_rows = await oversight()
+
+    # The same statements, word for word: the agencies in scope are a subquery, never one parameter each.
+    assert after == before
+    assert len(more_rows) == len(rows) + 5
+    first = more_rows[added[0].name]
+    assert first["qualification"] == "draft" and first["projects"] == "not_started"
+    assert more_rows[added[1].name]["qualification"] == "not_started"
+    assert more_rows[added[1].name]["last_reminded_at"] is None  # reminders count only of their own kind

@@ -38,38 +38,44 @@ def _agencies_statement(principal: Principal):  # type: ignore[no-untyped-def]
 async def progress(session: AsyncSession, principal: Principal, campaign_id: int) -> list[AgencyProgress]:
     due_on = await campaigns.deadline_of(session, campaign_id, "agency_self_check")
     await campaigns.get(session, campaign_id)
-    agencies = (await session.execute(_agencies_statement(principal).order_by(Agency.name))).all()
-    ids = [agency.id for agency in agencies]
+    agencies_statement = _agencies_statement(principal)
+    agencies = (await session.execute(agencies_statement.order_by(Agency.name))).all()
+    # The agencies in scope as a subquery, not their ids as parameters: a city's list holds every agency.
+    in_scope = agencies_statement.with_only_columns(Agency.id)
     checks = {
-        (c.agency_id, c.kind): c
-        for c in await session.scalars(
-            select(SelfCheck).where(SelfCheck.campaign_id == campaign_id, SelfCheck.agency_id.in_(ids))
+        (agency_id, kind): (status, is_late)
+        for agency_id, kind, status, is_late in await session.execute(
+            select(SelfCheck.agency_id, SelfCheck.kind, SelfCheck.status, SelfCheck.is_late).where(
+                SelfCheck.campaign_id == campaign_id, SelfCheck.agency_id.in_(in_scope)
+            )
         )
     }
     reminded: dict[int, datetime] = dict(
         (
             await session.execute(
                 select(Notification.organization_id, func.max(Notification.created_at))
-                .where(Notification.kind == REMINDER, Notification.organization_id.in_(ids))
+                .where(Notification.kind == REMINDER, Notification.organization_id.in_(in_scope))
                 .group_by(Notification.organization_id)
             )
         ).all()
     )
     past_due = due_on is not None and calendar.today() > due_on
+    not_started = ("not_started", False)
     rows = []
     for agency in agencies:
-        qualification, projects = checks.get((agency.id, "qualification")), checks.get((agency.id, "projects"))
-        unsubmitted = any(c is None or c.status == "draft" for c in (qualification, projects))
+        qualification = checks.get((agency.id, "qualification"), not_started)
+        projects = checks.get((agency.id, "projects"), not_started)
+        unsubmitted = any(status in ("not_started", "draft") for status, _ in (qualification, projects))
         rows.append(
             AgencyProgress(
                 agency_id=agency.id,
                 agency_name=agency.name,
                 parent_name=agency.parent_name,
                 county_name=agency.county_name,
-                qualification=qualification.status if qualification else "not_started",
-                qualification_late=bool(qualification and qualification.is_late),
-                projects=projects.status if projects else "not_started",
-                projects_late=bool(projects and projects.is_late),
+                qualification=qualification[0],
+                qualification_late=qualification[1],
+                projects=projects[0],
+                projects_late=projects[1],
                 overdue=past_due and unsubmitted,
                 last_reminded_at=reminded.get(agency.id),
             )
