@@ -21,6 +21,7 @@ from backend.self_checks.schemas import AgencyProgress, ReminderIn
 County = aliased(Organization, name="county")
 Parent = aliased(Agency, name="parent")
 REMINDER = "self_check_reminder"
+_UNSUBMITTED = frozenset({"not_started", "draft"})
 
 
 def _agencies_statement(principal: Principal):  # type: ignore[no-untyped-def]
@@ -65,7 +66,7 @@ async def progress(session: AsyncSession, principal: Principal, campaign_id: int
     for agency in agencies:
         qualification = checks.get((agency.id, "qualification"), not_started)
         projects = checks.get((agency.id, "projects"), not_started)
-        unsubmitted = any(status in ("not_started", "draft") for status, _ in (qualification, projects))
+        unsubmitted = qualification[0] in _UNSUBMITTED or projects[0] in _UNSUBMITTED
         rows.append(
             AgencyProgress(
                 agency_id=agency.id,
