@@ -113,8 +113,11 @@ def write_openapi(path: Path) -> None:
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    from backend.core.http_protocol import BodyChunksProtocol
+
     uvicorn.run(
         "backend.main:app",
+        http=BodyChunksProtocol,
         host=settings.host,
         port=settings.port,
         workers=settings.workers,

@@ -4,6 +4,7 @@ server mode on 127.0.0.1), plus what only S3 has: segments, multipart compositio
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import io
 import itertools
@@ -104,9 +105,9 @@ async def test_partial_written_in_sessions_reads_back(storage: Storage) -> None:
     assert await collect(storage.read_partial(upload_id, 8)) == b"hello pa"
 
 
-@pytest.mark.parametrize("part_count", [1, 7, local._MAX_PARTS + 1])
+@pytest.mark.parametrize("part_count", [1, 7, 513])
 async def test_parts_written_as_one_block_read_back_in_order(storage: Storage, part_count: int) -> None:
-    # A block as the request's chunks arrived (uneven, some empty), and more of them than one writev takes.
+    # A block as the request's chunks arrived: uneven, some of them empty.
     data = payload(part_count * 997 + 5, seed=part_count)
     cuts = sorted({0, len(data), *random.Random(part_count).sample(range(len(data)), part_count - 1)})
     parts = [data[a:b] for a, b in itertools.pairwise(cuts)] + [b""]
@@ -118,15 +119,78 @@ async def test_parts_written_as_one_block_read_back_in_order(storage: Storage, p
     await assert_partial_ends_at(storage, upload_id, data)
 
 
-async def test_a_short_writev_is_finished_block_by_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _direct_io(writer: Any) -> bool:
+    return bool(local.fcntl.fcntl(writer._fd, local.fcntl.F_GETFL) & local._O_DIRECT)
+
+
+@pytest.mark.parametrize(
+    "sessions",
+    [
+        [10, local.ALIGNMENT - 10, 1],  # ends on a block boundary, then one byte past it
+        [local.ALIGNMENT + 1, 5, 3 * MIB],  # continues inside a block, twice
+        [local.STAGE_BYTES - 1, 2, local.STAGE_BYTES + local.ALIGNMENT + 7],  # across full buffers
+    ],
+    ids=["boundary", "inside-block", "full-buffers"],
+)
+async def test_local_partials_are_written_past_the_page_cache_from_any_offset(
+    tmp_path: Path, sessions: list[int]
+) -> None:
     storage = LocalStorage(tmp_path / "storage")
-    real_writev = local.os.writev
-    monkeypatch.setattr(local.os, "writev", lambda fd, parts: real_writev(fd, [bytes(parts[0])[:3]]))
     upload_id = new_upload_id()
+    data = payload(sum(sessions), seed=len(sessions))
+    offset = 0
+    for size in sessions:
+        writer = await storage.open_partial(upload_id, offset)
+        assert _direct_io(writer)  # this machine's temporary directory takes O_DIRECT
+        chunk = data[offset : offset + size]
+        await writer.write_parts([chunk[: size // 3], chunk[size // 3 :]])
+        await writer.close()
+        offset += size
+        await assert_partial_ends_at(storage, upload_id, data[:offset])
+
+
+async def test_local_partials_go_through_the_page_cache_where_direct_io_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fcntl = local.fcntl.fcntl
+
+    def no_direct_io(fd: int, command: int, argument: int = 0) -> int:
+        if command == local.fcntl.F_SETFL and argument & local._O_DIRECT:
+            raise OSError(errno.EINVAL, "Invalid argument")  # as a file system without O_DIRECT answers
+        return real_fcntl(fd, command, argument)
+
+    monkeypatch.setattr(local.fcntl, "fcntl", no_direct_io)
+    storage = LocalStorage(tmp_path / "storage")
+    upload_id = new_upload_id()
+    data = payload(local.STAGE_BYTES + 3 * local.ALIGNMENT + 11)
     writer = await storage.open_partial(upload_id, 0)
-    await writer.write_parts([b"hello", b" ", b"world"])
+    assert not _direct_io(writer)
+    await writer.write(data[:1001])
     await writer.close()
-    await assert_partial_ends_at(storage, upload_id, b"hello world")
+    await write_sessions(storage, upload_id, data, [1001, len(data) - 1001])
+    await assert_partial_ends_at(storage, upload_id, data)
+
+
+async def test_a_direct_write_refused_by_the_file_system_is_done_through_the_page_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Some file systems accept O_DIRECT at open but refuse a write (a larger block size than ALIGNMENT).
+    real_pwrite = local.os.pwrite
+    refused: list[int] = []
+
+    def pwrite(fd: int, data: Any, offset: int) -> int:
+        if local.fcntl.fcntl(fd, local.fcntl.F_GETFL) & local._O_DIRECT:
+            refused.append(offset)
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(local.os, "pwrite", pwrite)
+    storage = LocalStorage(tmp_path / "storage")
+    upload_id = new_upload_id()
+    data = payload(local.STAGE_BYTES * 2 + 5)
+    await write_sessions(storage, upload_id, data, [7, len(data) - 7])
+    await assert_partial_ends_at(storage, upload_id, data)
+    assert refused == [0, 0]  # once per writer: the first write of each
 
 
 async def test_aborted_writer_leaves_partial_at_its_start(storage: Storage) -> None:

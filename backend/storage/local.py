@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import errno
+import fcntl
+import mmap
 import os
 import re
 import secrets
@@ -20,8 +23,14 @@ _KEY = re.compile(r"^[a-z0-9]+(/[a-z0-9]+)*$")
 
 
 SYNC_FILE_RANGE_WRITE = 2
-# Below IOV_MAX (1024 on Linux) wherever writev exists.
-_MAX_PARTS = 512
+
+# O_DIRECT wants file offsets, sizes and memory addresses aligned to the disk's logical block: 4096 covers the
+# 512- and 4096-byte blocks of common disks.
+ALIGNMENT = 4096
+# Bytes gathered before each direct write: larger writes keep the disk busier (dd oflag=direct here: 1 MiB blocks
+# 0.9 GB/s, 4 MiB 1.2 GB/s); the buffer is the writer's only memory.
+STAGE_BYTES = 4 << 20
+_O_DIRECT: int = getattr(os, "O_DIRECT", 0)
 
 
 def _load_sync_file_range() -> Callable[[int, int, int, int], int] | None:
@@ -36,9 +45,9 @@ def _load_sync_file_range() -> Callable[[int, int, int, int], int] | None:
     return function
 
 
-# Starts writing a range back to disk without waiting (Linux). Each block goes to the disk as soon as it is
-# written, while the next ones arrive, so the fsync before the acknowledgement waits for the last few blocks, not
-# the whole body: writing everything then syncing takes receive time + disk time, this about the larger of them.
+# Starts writing a range back to disk without waiting (Linux), for writes through the page cache: each block goes
+# to the disk as soon as it is written, while the next ones arrive, so the fsync before the acknowledgement waits
+# for the last few blocks, not the whole body.
 _sync_file_range = _load_sync_file_range()
 
 
@@ -50,11 +59,37 @@ def _fsync_directory(path: Path) -> None:
         os.close(fd)
 
 
+def _enable_direct_io(fd: int) -> bool:
+    """Bypass the page cache for this file where the file system allows it."""
+    if not _O_DIRECT:
+        return False
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | _O_DIRECT)
+    except OSError:
+        return False
+    return True
+
+
 class LocalPartialWriter(PartialWriter):
-    def __init__(self, fd: int, offset: int) -> None:
+    """Appends through a staging buffer, written with direct I/O (O_DIRECT) where the file system allows it.
+
+    An upload is written once and read back rarely, so it has nothing to gain from the page cache, and going
+    through it costs: every byte is copied into a newly allocated cache page, which measured here 0.35 to 2.5
+    CPU-seconds per GiB depending on how recently the host had handed those pages to this machine. A direct write
+    goes from the staging buffer to the disk, and fsync has only the file's size left to make durable.
+    Direct writes must start and end on ALIGNMENT boundaries: a writer continuing at an unaligned offset starts its
+    buffer with the bytes already stored before it in the same block (rewriting them unchanged), and the last
+    block is padded with zeros and the file truncated back to its length before the fsync.
+    """
+
+    def __init__(self, fd: int, offset: int, head: bytes, direct: bool) -> None:
         self._fd = fd
         self._start = offset
-        self._position = offset
+        self._direct = direct
+        self._stage = mmap.mmap(-1, STAGE_BYTES)  # page-aligned, as direct writes need
+        self._stage[: len(head)] = head
+        self._staged = len(head)
+        self._stage_offset = offset - len(head)  # where the buffer's first byte goes in the file
         self._closed = False
 
     def _take_fd(self) -> int:
@@ -76,26 +111,52 @@ class LocalPartialWriter(PartialWriter):
             raise StorageError(f"写入失败：{error.strerror}") from error
 
     def _write_parts(self, parts: Sequence[bytes]) -> None:
-        # One writev, not a join: the receiving side need not copy a block together before it is written.
-        size = sum(len(part) for part in parts)
-        written = os.writev(self._fd, parts) if len(parts) <= _MAX_PARTS else 0
-        if written < size:  # a short write, or too many parts for one call: the rest one block at a time
-            view = memoryview(b"".join(parts))[written:]
+        for part in parts:
+            view = memoryview(part)
             while view:
-                view = view[os.write(self._fd, view) :]
-        if _sync_file_range is not None:
+                taken = min(STAGE_BYTES - self._staged, len(view))
+                self._stage[self._staged : self._staged + taken] = view[:taken]
+                self._staged += taken
+                view = view[taken:]
+                if self._staged == STAGE_BYTES:
+                    self._flush(STAGE_BYTES)
+
+    def _flush(self, size: int) -> None:
+        """Write the first `size` bytes of the buffer at its offset in the file and empty it."""
+        with memoryview(self._stage) as stage:
+            written = 0
+            while written < size:
+                try:
+                    written += os.pwrite(self._fd, stage[written:size], self._stage_offset + written)
+                except OSError as error:
+                    if not (self._direct and error.errno == errno.EINVAL):
+                        raise
+                    # The file system took O_DIRECT but not this write (a larger block, say): go through the
+                    # page cache from here on; nothing was written by the refused call.
+                    fcntl.fcntl(self._fd, fcntl.F_SETFL, fcntl.fcntl(self._fd, fcntl.F_GETFL) & ~_O_DIRECT)
+                    self._direct = False
+        if not self._direct and _sync_file_range is not None:
             # Only a hint (its failure changes nothing): close() makes the bytes durable.
-            _sync_file_range(self._fd, self._position, size, SYNC_FILE_RANGE_WRITE)
-        self._position += size
+            _sync_file_range(self._fd, self._stage_offset, size, SYNC_FILE_RANGE_WRITE)
+        self._stage_offset += size
+        self._staged = 0
 
     async def close(self) -> None:
         fd = self._take_fd()
 
         def finish() -> None:
             try:
+                end = self._stage_offset + self._staged
+                if self._staged:
+                    size = -(-self._staged // ALIGNMENT) * ALIGNMENT if self._direct else self._staged
+                    self._stage[self._staged : size] = bytes(size - self._staged)
+                    self._flush(size)
+                    if self._stage_offset != end:
+                        os.ftruncate(fd, end)
                 os.fsync(fd)
             finally:
                 os.close(fd)
+                self._stage.close()
 
         try:
             await asyncio.to_thread(finish)
@@ -110,6 +171,7 @@ class LocalPartialWriter(PartialWriter):
                 os.ftruncate(fd, self._start)
             finally:
                 os.close(fd)
+                self._stage.close()
 
         try:
             await asyncio.to_thread(undo)
@@ -140,10 +202,10 @@ class LocalStorage(Storage):
     async def open_partial(self, upload_id: str, offset: int) -> PartialWriter:
         path = self._partial(upload_id)
 
-        def open_at() -> int:
+        def open_at() -> LocalPartialWriter:
             # Only a new upload creates its partial; continuing one that is gone is an error, not a fresh file.
             try:
-                fd = os.open(path, os.O_WRONLY | (os.O_CREAT if offset == 0 else 0), 0o600)
+                fd = os.open(path, os.O_RDWR | (os.O_CREAT if offset == 0 else 0), 0o600)
             except FileNotFoundError:
                 raise StorageError("暂存数据少于已确认的偏移量") from None
             try:
@@ -151,13 +213,14 @@ class LocalStorage(Storage):
                     raise StorageError("暂存数据少于已确认的偏移量")
                 # Bytes beyond the acknowledged offset were never confirmed to the client: drop them.
                 os.ftruncate(fd, offset)
-                os.lseek(fd, offset, os.SEEK_SET)
+                # The bytes before the offset in its block, for a buffer that starts on a block boundary.
+                head = os.pread(fd, offset % ALIGNMENT, offset - offset % ALIGNMENT)
+                return LocalPartialWriter(fd, offset, head, _enable_direct_io(fd))
             except BaseException:
                 os.close(fd)
                 raise
-            return fd
 
-        return LocalPartialWriter(await asyncio.to_thread(open_at), offset)
+        return await asyncio.to_thread(open_at)
 
     async def read_partial(self, upload_id: str, length: int) -> AsyncIterator[bytes]:
         async for chunk in self._read(self._partial(upload_id), 0, length - 1):

@@ -214,11 +214,21 @@ HOW = """## How each target is reached
   first (0.2–0.3 s at a million projects, with nothing for the sheet to do meanwhile). Each chunk's rows, teams and
   site visits come as asyncpg's records (no SQLAlchemy rows around them), and the sheet yields to the event loop
   every 25 rows, so that the next chunk's three round trips move on while this one is written.
-- **Upload.** Large files travel as raw tus PATCH bodies (not multipart), hashed and written block by block in
-  worker threads while the event loop receives the next block; a block is written as the parts it arrived in (one
-  `writev`, never joined first), handed to the disk as it is written (`sync_file_range`), and fsynced before the
-  answer. The disk here swings by 3× from one minute to the next, so dd, the upload and the bare reference alternate
-  in three runs and the medians are compared.
+- **Upload.** Large files travel as raw tus PATCH bodies (not multipart). Three things keep the server's CPU per GiB
+  down (3.2 CPU-seconds per GiB before them, 1.5–1.9 after, measured on the same machine with the same client):
+  - *No page cache.* Partials are written with direct I/O (O_DIRECT) from a 4 MiB aligned buffer
+    (`storage/local.py`). On this virtual machine a write through the page cache costs 0.35 to 2.5 CPU-seconds per
+    GiB for the same bytes, by whether the host still backs the pages the kernel hands out (dd's own system time
+    ranged 0.37–3.0 s for this 1 GiB file); a direct write costs the copy into the buffer and the disk's time.
+  - *No page faults on the way in.* glibc gave the request body's freed 64–256 KiB blocks back to the OS and
+    faulted them in again: 350,000 page faults per GiB. The server processes keep up to 16 MiB of freed memory
+    for reuse (`core/allocator.py`); an endpoint that only reads the body went from 1.4 to 0.35 CPU-seconds per GiB.
+  - *Two copies fewer.* uvicorn's protocol hands each body chunk to the app as parsed (`core/http_protocol.py`)
+    instead of gathering it into a bytearray and copying that out.
+
+  2 MiB blocks are hashed and written in worker threads, each step from its own queue, while the event loop
+  receives the next block, and the partial is fsynced before the answer. The disk here swings by 3× from one minute
+  to the next, so dd, the upload and the bare reference alternate in three runs and the medians are compared.
 """
 
 WHY = {
@@ -241,16 +251,15 @@ WHY = {
     "(asyncpg's decoding, three round trips per chunk), building the rows 0.025 s. The wait for the first rows is "
     "gone (a DECLAREd cursor, above); what remains is CPU on the same core as the sheet. What would close it: the "
     "rows' reading and the sheet's writing in separate processes, or an xlsx writer in C.",
-    "upload": "**Upload below 0.9× dd.** The upload is CPU-bound on these 2 shared cores; `dd` is not. Profile "
-    "(perf, one 1 GiB PATCH): the server spends 1.3–1.4 CPU-seconds per GiB — SHA-256 39 % (this CPU hashes at "
-    "1.5–2.1 GB/s, about as fast as `dd` writes here), the kernel 42 % (socket receive, page-cache copy), memory "
-    "copies in uvloop/httptools 8 %, Python 9 % — and curl another 0.25: about 1.65 CPU-seconds, where `dd` needs "
-    "0.2–0.5. Blocks are no longer joined before they are written (one `writev` of the parts as they arrived), which "
-    "takes one copy of every byte off the event loop. The bare raw-body endpoint measured in the same runs (row "
-    "above) is slower than Anping's upload, which hands each block to the disk as it is written (sync_file_range), "
-    "so that the final fsync waits for the last blocks only. What would close the rest: a receive path outside "
-    "Python (a reverse proxy writing the body to disk and handing over the path, with the hash computed there) or a "
-    "CPU with faster SHA-256.",
+    "upload": "**Upload below 0.9× dd.** The upload is CPU-bound on these 2 shared cores; `dd` is not. Measured "
+    "with perf on one 1 GiB PATCH after the changes above: the server spends 1.5–1.9 CPU-seconds per GiB — SHA-256 "
+    "about 0.6 in its thread (this CPU hashes at 1.7 GB/s), the event loop about 0.7 to 1.1 (the socket receive, "
+    "uvloop's and httptools' copies of each chunk, Python per chunk, waking the worker threads), the writer about "
+    "0.2 (the copy into the aligned buffer) — and curl another 0.5: about 2.2 CPU-seconds on 2 cores, where `dd` "
+    "needs 0.3–0.5 when the kernel hands it pages the host still backs, and up to 3 when it does not, which is why "
+    "dd's runs differ by up to 3× (all runs are in the row above). What would close the rest: a receive path outside "
+    "Python (a reverse proxy writing the body to disk and handing over the path, with the hash computed there), or "
+    "a CPU with faster SHA-256.",
     "upload_rss": "**Upload memory.** The server's RSS grew more than 16 MiB.",
     "dashboard": "**Dashboard below 10× at national scale.** A cached answer costs the request's authentication and "
     "one primary-key lookup; see the latency row.",

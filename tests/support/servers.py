@@ -10,14 +10,19 @@ from typing import Any, Literal
 
 import uvicorn
 
+from backend.core.http_protocol import BodyChunksProtocol
+
 
 @asynccontextmanager
 async def serving(app: Any, *, lifespan: Literal["on", "off"] = "on") -> AsyncIterator[str]:
-    """Serve `app` on a free port of 127.0.0.1 and yield its base URL."""
+    """Serve `app` on a free port of 127.0.0.1 and yield its base URL, with the production server's protocol."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan=lifespan, log_level="warning"))
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, lifespan=lifespan, log_level="warning", http=BodyChunksProtocol
+    )
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
         await asyncio.sleep(0.01)
