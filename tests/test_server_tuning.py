@@ -83,7 +83,6 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
 def test_freed_body_buffers_are_reused_without_page_faults() -> None:
     def faults(mode: str) -> int:
         run = subprocess.run([sys.executable, "-c", FAULTS, mode], capture_output=True, text=True, check=True)
