@@ -8,6 +8,7 @@ import errno
 import hashlib
 import io
 import itertools
+import mmap
 import os
 import random
 import uuid
@@ -164,6 +165,32 @@ async def test_local_partials_are_written_past_the_page_cache_from_any_offset(
         await assert_partial_ends_at(storage, upload_id, data[:offset])
 
 
+async def test_a_page_aligned_buffer_is_written_to_the_disk_without_a_copy(tmp_path: Path) -> None:
+    # A direct receive hands the writer its own page-aligned buffers: their whole blocks go straight to the disk.
+    storage = LocalStorage(tmp_path / "storage")
+    direct = _takes_direct_io(tmp_path)
+    upload_id = new_upload_id()
+    data = payload(2 * MIB + 3 * local.ALIGNMENT + 10)
+    buffer = mmap.mmap(-1, len(data))
+    buffer[:] = data
+    writer = await storage.open_partial(upload_id, 0)
+    await writer.write_parts([memoryview(buffer)[: MIB + 10]])
+    # Only the bytes past the last whole block wait in the writer's own buffer (all of them without O_DIRECT).
+    assert writer._staged == (10 if direct else MIB + 10)  # type: ignore[attr-defined]
+    # Behind those, the next buffer is copied in like any bytes.
+    await writer.write_parts([memoryview(buffer)[MIB + 10 :]])
+    assert writer._staged == (len(data) - MIB if direct else len(data))  # type: ignore[attr-defined]
+    await writer.close()
+    await assert_partial_ends_at(storage, upload_id, data)
+    # Bytes that are not page-aligned memory (read-only here) are always copied.
+    other = new_upload_id()
+    writer = await storage.open_partial(other, 0)
+    await writer.write_parts([memoryview(data)[:MIB]])
+    assert writer._staged == MIB  # type: ignore[attr-defined]
+    await writer.close()
+    await assert_partial_ends_at(storage, other, data[:MIB])
+
+
 async def test_local_partials_go_through_the_page_cache_where_direct_io_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,6 +309,27 @@ async def test_delete_partial_is_idempotent(storage: Storage) -> None:
     # The upload can start over from nothing.
     await write_session(storage, upload_id, 0, b"again")
     await assert_partial_ends_at(storage, upload_id, b"again")
+
+
+async def test_discarded_partials_leave_at_once_and_their_blocks_are_freed_after(tmp_path: Path) -> None:
+    # Unlinking a large file can take a second: the request does not wait for it.
+    root = tmp_path / "storage"
+    (root / "trash").mkdir(parents=True)
+    (root / "trash" / "left-by-a-stopped-process").write_bytes(b"old")
+    storage = LocalStorage(root)
+    deleted, duplicate = new_upload_id(), new_upload_id()
+    data = payload(100, seed=3)
+    await write_session(storage, deleted, 0, b"to be deleted")
+    await write_session(storage, duplicate, 0, data)
+    await write_session(storage, other := new_upload_id(), 0, data)
+    await storage.commit_partial(other, len(data), object_key(data))
+
+    await storage.delete_partial(deleted)
+    await storage.commit_partial(duplicate, len(data), object_key(data))  # its object exists: the partial goes
+    assert not (root / "partials" / deleted).exists() and not (root / "partials" / duplicate).exists()
+    await storage.close()  # waits for the trash to be emptied
+    assert list((root / "trash").iterdir()) == []
+    assert await collect(storage.read_object(object_key(data))) == data
 
 
 # --- commit -----------------------------------------------------------------------------------------------------

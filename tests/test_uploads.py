@@ -138,6 +138,48 @@ async def test_interrupted_upload_resumes_where_it_stopped(
     assert stored_path(settings, hashlib.sha256(data).hexdigest()).read_bytes() == data
 
 
+async def test_a_large_body_is_read_from_the_socket_and_stored_intact(
+    app: Any, live_server: str, settings: Settings
+) -> None:
+    # Over a real socket the server offers the body to be read straight from the socket; more than the receive
+    # buffers hold, in pieces that end off the storage's block boundaries, through two requests.
+    data = minimal_pdf("socket") + os.urandom(13 * 1024 * 1024 + 4099)
+    cut = 5 * 1024 * 1024 + 1  # the second request continues inside a block
+    async with httpx.AsyncClient(base_url=live_server) as client:
+        headers = await login(client, "agency.a.admin")
+        location = await tus.create(client, headers, len(data), "档案.pdf", sha256=hashlib.sha256(data).hexdigest())
+        first = await tus.patch(client, headers, location, 0, data[:cut])
+        assert first.status_code == 204 and first.headers["Upload-Offset"] == str(cut)
+        # The server's parser did not see the bytes read from the socket: the connection ends with the answer.
+        assert first.headers["connection"] == "close"
+        last = await tus.patch(client, headers, location, cut, data[cut:])
+        assert last.status_code == 204, last.text
+    sha256 = hashlib.sha256(data).hexdigest()
+    assert last.headers["Anping-File-Sha256"] == sha256
+    assert stored_path(settings, sha256).read_bytes() == data
+
+
+async def test_a_checksum_and_a_size_limit_hold_for_a_body_read_from_the_socket(
+    app: Any, live_server: str, settings: Settings
+) -> None:
+    data = minimal_pdf("checksum") + os.urandom(6 * 1024 * 1024)
+    async with httpx.AsyncClient(base_url=live_server) as client:
+        headers = await login(client, "agency.a.admin")
+        location = await tus.create(client, headers, len(data), "报告.pdf")
+        wrong = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+        refused = await tus.patch(client, headers, location, 0, data, **{"Upload-Checksum": f"sha256 {wrong}"})
+        assert refused.status_code == 460 and refused.headers["connection"] == "close"
+        assert await tus.offset_of(client, headers, location) == 0
+        # More than the upload has room for: refused, and the answer reaches the client (not a reset connection).
+        too_long = await tus.patch(client, headers, location, 0, data + b"x")
+        assert too_long.status_code == 413 and "超出声明的文件大小" in too_long.json()["detail"]
+        assert await tus.offset_of(client, headers, location) == 0
+        right = base64.b64encode(hashlib.sha256(data).digest()).decode()
+        accepted = await tus.patch(client, headers, location, 0, data, **{"Upload-Checksum": f"sha256 {right}"})
+        assert accepted.status_code == 204, accepted.text
+    assert stored_path(settings, hashlib.sha256(data).hexdigest()).read_bytes() == data
+
+
 async def test_a_resumed_upload_is_verified_from_the_digest_carried_over(
     app: Any, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,8 +22,9 @@ class PartialWriter(abc.ABC):
     @abc.abstractmethod
     async def write(self, data: bytes) -> None: ...
 
-    async def write_parts(self, parts: Sequence[bytes]) -> None:
-        """Write `parts` one after the other, as one block (a writer that can, without joining them first)."""
+    async def write_parts(self, parts: Sequence[bytes | memoryview]) -> None:
+        """Write `parts` one after the other, as one block (a writer that can, without joining them first).
+        The parts are not kept once this returns: the caller may fill its buffers again."""
         await self.write(b"".join(parts))
 
     @abc.abstractmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response, status
@@ -10,6 +11,7 @@ from backend.authz.policies import Principal, authorize
 from backend.core.config import Settings
 from backend.core.database import DbSession
 from backend.core.errors import ERROR_RESPONSES, AppError
+from backend.core.http_protocol import take_direct_body
 from backend.files.schemas import UploadRead, file_read
 from backend.models import StoredFile, Upload
 from backend.storage import Storage, get_storage
@@ -155,7 +157,15 @@ async def append_upload(
         )
     checksum = service.parse_checksum(upload_checksum)
     result = await service.append(
-        session, principal, storage, settings, upload_id, upload_offset, request.stream(), checksum
+        session,
+        principal,
+        storage,
+        settings,
+        upload_id,
+        upload_offset,
+        request.stream(),
+        checksum,
+        partial(take_direct_body, request.scope),
     )
     headers = _tus_headers(result.upload)
     if result.file is not None:
