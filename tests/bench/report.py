@@ -214,21 +214,30 @@ HOW = """## How each target is reached
   first (0.2–0.3 s at a million projects, with nothing for the sheet to do meanwhile). Each chunk's rows, teams and
   site visits come as asyncpg's records (no SQLAlchemy rows around them), and the sheet yields to the event loop
   every 25 rows, so that the next chunk's three round trips move on while this one is written.
-- **Upload.** Large files travel as raw tus PATCH bodies (not multipart). Three things keep the server's CPU per GiB
-  down (3.2 CPU-seconds per GiB before them, 1.5–1.9 after, measured on the same machine with the same client):
-  - *No page cache.* Partials are written with direct I/O (O_DIRECT) from a 4 MiB aligned buffer
+- **Upload.** Large files travel as raw tus PATCH bodies (not multipart). The server's CPU per GiB went from 3.2
+  CPU-seconds to 1.5–1.9 and then to about 1.45 (measured from /proc on the same machine with the same client):
+  - *The body is read from the socket in a worker thread* (`core/http_protocol.py`, `uploads/service.py`). Once the
+    upload is known to take the body, uvicorn's protocol hands over what it has parsed and stops reading; the rest
+    is read with `recv_into` straight into three page-aligned 4 MiB buffers, each filled again once it is hashed and
+    written. Before, every chunk crossed the event loop: uvloop's and httptools' copies, Python per chunk, the copy
+    into the writer's buffer — about 1.0 CPU-second per GiB, the most of any step. The connection closes after the
+    answer (the parser never saw those bytes). A body too large for the upload is left to uvicorn, which reads and
+    drops it after the refusal, so the client gets the 413.
+  - *No page cache.* Partials are written with direct I/O (O_DIRECT), a received buffer as it is
     (`storage/local.py`). On this virtual machine a write through the page cache costs 0.35 to 2.5 CPU-seconds per
     GiB for the same bytes, by whether the host still backs the pages the kernel hands out (dd's own system time
-    ranged 0.37–3.0 s for this 1 GiB file); a direct write costs the copy into the buffer and the disk's time.
-  - *No page faults on the way in.* glibc gave the request body's freed 64–256 KiB blocks back to the OS and
-    faulted them in again: 350,000 page faults per GiB. The server processes keep up to 16 MiB of freed memory
-    for reuse (`core/allocator.py`); an endpoint that only reads the body went from 1.4 to 0.35 CPU-seconds per GiB.
-  - *Two copies fewer.* uvicorn's protocol hands each body chunk to the app as parsed (`core/http_protocol.py`)
-    instead of gathering it into a bytearray and copying that out.
+    ranged 0.37–3.0 s for this 1 GiB file).
+  - *No page faults on the way in.* glibc gave freed 64–256 KiB blocks back to the OS and faulted them in again:
+    350,000 page faults per GiB. The server processes keep up to 16 MiB of freed memory for reuse
+    (`core/allocator.py`). Bodies that do go through uvicorn (small ones, chunked ones) are handed to the app as
+    parsed, without uvicorn's two copies.
+  - *No wait for the disk to free blocks.* The same file uploaded again ends in the existing object; its partial
+    is moved aside and deleted in a background thread. Unlinking 1 GiB takes 0.9–1.3 s on this disk (online
+    discard), which the second and third runs used to wait for.
 
-  2 MiB blocks are hashed and written in worker threads, each step from its own queue, while the event loop
-  receives the next block, and the partial is fsynced before the answer. The disk here swings by 3× from one minute
-  to the next, so dd, the upload and the bare reference alternate in three runs and the medians are compared.
+  The buffers are hashed and written in worker threads, each step from its own queue, while the next one is read,
+  and the partial is fsynced before the answer. The disk here swings by 3× from one minute to the next, so dd, the
+  upload and the bare reference alternate in three runs and the medians are compared.
 """
 
 WHY = {
@@ -251,15 +260,18 @@ WHY = {
     "(asyncpg's decoding, three round trips per chunk), building the rows 0.025 s. The wait for the first rows is "
     "gone (a DECLAREd cursor, above); what remains is CPU on the same core as the sheet. What would close it: the "
     "rows' reading and the sheet's writing in separate processes, or an xlsx writer in C.",
-    "upload": "**Upload below 0.9× dd.** The upload is CPU-bound on these 2 shared cores; `dd` is not. Measured "
-    "with perf on one 1 GiB PATCH after the changes above: the server spends 1.5–1.9 CPU-seconds per GiB — SHA-256 "
-    "about 0.6 in its thread (this CPU hashes at 1.7 GB/s), the event loop about 0.7 to 1.1 (the socket receive, "
-    "uvloop's and httptools' copies of each chunk, Python per chunk, waking the worker threads), the writer about "
-    "0.2 (the copy into the aligned buffer) — and curl another 0.5: about 2.2 CPU-seconds on 2 cores, where `dd` "
-    "needs 0.3–0.5 when the kernel hands it pages the host still backs, and up to 3 when it does not, which is why "
-    "dd's runs differ by up to 3× (all runs are in the row above). What would close the rest: a receive path outside "
-    "Python (a reverse proxy writing the body to disk and handing over the path, with the hash computed there), or "
-    "a CPU with faster SHA-256.",
+    "upload": "**Upload below 0.9× dd.** What bounds the upload depends on the state of this virtual disk, which "
+    "changes from one hour to the next. Per GiB, measured from /proc: the server about 1.2–1.5 CPU-seconds (SHA-256 "
+    "about 0.65 in its thread; the socket receive about 0.3; the direct writes, the fsync and Python the rest), curl "
+    "about 0.6. (1) When the disk is slow, both wait for it: 300–400 MB/s for dd and the upload alike. (2) When it "
+    "is fast, dd reached 550–700 MB/s on the day of this run, but direct writes only 340–410 MB/s (medians) "
+    "(measured alone: 4, 8 or 16 MiB writes, from 1, 2 or 8 threads, preallocated or not): the "
+    "upload waits for its writes. Writing through the page cache instead, as dd does, was no faster for the upload "
+    "(250–490 MB/s, with or without sync_file_range) at twice the server's CPU (2.3–3.0 s). (3) When dd's pages are "
+    "warm and the disk fast, dd reached 1.1–1.3 GB/s (an earlier day) and the upload was bound by its CPU. What "
+    "would close the rest: asynchronous direct writes with many in flight (io_uring), to find whether the virtual "
+    "disk's limit is the queue; a receive path outside Python (a reverse proxy writing the body to disk and handing "
+    "over the path, with the hash computed there).",
     "upload_rss": "**Upload memory.** The server's RSS grew more than 16 MiB.",
     "dashboard": "**Dashboard below 10× at national scale.** A cached answer costs the request's authentication and "
     "one primary-key lookup; see the latency row.",

@@ -344,6 +344,17 @@ def dd_mb_s(source: Path, target_dir: Path) -> float:
     return source.stat().st_size / elapsed / 1e6
 
 
+def quiet_disk(storage_dir: Path, seconds: float = 60) -> None:
+    """Before each timed write: the server's background deletions done (its trash empty) and the file system's
+    journal committed, so that no measurement pays for the one before (unlinking 1 GiB here issues ~1 s of
+    discards, partly at the next journal commit)."""
+    trash = storage_dir / "trash"
+    deadline = time.monotonic() + seconds
+    while trash.is_dir() and any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.sync()
+
+
 def measure_upload(base: str, token: str, server_pid: int, source: Path, sha256: str) -> tuple[float, float]:
     """One tus upload of the whole file in one PATCH, streamed from disk; MB/s and the server's RSS growth."""
     headers = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
@@ -524,10 +535,13 @@ async def run_scale(
                 # and the bare reference alternate, and the medians are compared.
                 growths = []
                 for _ in range(UPLOAD_RUNS):
+                    quiet_disk(BENCH_DIR / "storage")
                     result.dd_runs.append(dd_mb_s(source, BENCH_DIR / "storage"))
+                    quiet_disk(BENCH_DIR / "storage")
                     mb_s, growth = measure_upload(base, city, server.pid, source, sha256)
                     result.upload_runs.append(mb_s)
                     growths.append(growth)
+                    quiet_disk(BENCH_DIR / "storage")
                     result.upload_reference_runs.append(upload_reference_mb_s(source, sha256))
                 result.dd_mb_s = statistics.median(result.dd_runs)
                 result.upload_mb_s = statistics.median(result.upload_runs)
