@@ -234,7 +234,7 @@ async def test_a_body_over_the_limit_is_left_to_the_server() -> None:
 
 async def test_a_slow_client_is_read_with_patience_and_a_silent_one_is_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(http_protocol, "POLL_SECONDS", 0.05)
-    monkeypatch.setattr(http_protocol, "IDLE_SECONDS", 1.0)
+    monkeypatch.setattr(http_protocol, "IDLE_SECONDS", 2.0)
     app = DirectReader(patience=0.2)
     piece = os.urandom(100_000)
     async with serving(app, lifespan="off") as url:
@@ -245,7 +245,7 @@ async def test_a_slow_client_is_read_with_patience_and_a_silent_one_is_let_go(mo
             await asyncio.sleep(0.4)
             writer.write(piece)
             await writer.drain()
-        outcome = await asyncio.wait_for(app.outcomes.get(), timeout=10)  # then silence: let go after 1 s
+        outcome = await asyncio.wait_for(app.outcomes.get(), timeout=10)  # then silence: let go after 2 s
         writer.close()
     assert outcome["direct"] and outcome["disconnected"]
     assert outcome["size"] == 4 * len(piece) and outcome["sha256"] == hashlib.sha256(4 * piece).hexdigest()
